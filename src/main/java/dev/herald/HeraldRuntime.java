@@ -1,0 +1,84 @@
+package dev.herald;
+
+import dev.herald.config.HeraldConfig;
+import dev.herald.hub.Hub;
+import dev.herald.observability.HeraldMetrics;
+import dev.herald.observability.MetricsFactory;
+import dev.herald.publish.PublishService;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * Composition root: reads the configuration once, builds the hub and the publish path, and closes them when
+ * the application stops. Transports, the publish API and the demo feed all reach the hub through here.
+ */
+@ApplicationScoped
+public class HeraldRuntime {
+    private static final System.Logger LOG = System.getLogger(HeraldRuntime.class.getName());
+
+    private HeraldConfig config;
+    private HeraldMetrics metrics;
+    private Hub hub;
+    private PublishService publisher;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        ensureStarted();
+    }
+
+    private synchronized void ensureStarted() {
+        if (hub != null) {
+            return;
+        }
+        config = HeraldConfig.from(ConfigProvider.getConfig(HeraldRuntime.class.getClassLoader()));
+        metrics = MetricsFactory.create();
+        hub = new Hub(config.hub(), metrics);
+        MetricsFactory.bindGauges(metrics, hub);
+        String token = config.publishToken().orElseGet(HeraldRuntime::generatedToken);
+        publisher = new PublishService(hub, config, token, metrics);
+        LOG.log(Level.INFO, "Herald started: epoch {0}, SSE engine {1}, policies {2}", hub.epoch(),
+                config.sseEngine().name().toLowerCase(java.util.Locale.ROOT), config.hub().policies());
+    }
+
+    private static String generatedToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        // logged once so a developer can publish; production sets herald.publish-token
+        LOG.log(Level.WARNING, "herald.publish-token is not set; generated publish token for this run: {0}", token);
+        return token;
+    }
+
+    public HeraldConfig config() {
+        ensureStarted();
+        return config;
+    }
+
+    public Hub hub() {
+        ensureStarted();
+        return hub;
+    }
+
+    public HeraldMetrics metrics() {
+        ensureStarted();
+        return metrics;
+    }
+
+    public PublishService publisher() {
+        ensureStarted();
+        return publisher;
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.herald.config;
+
+import dev.herald.hub.HubSettings;
+import dev.herald.hub.TopicPolicies;
+import org.eclipse.microprofile.config.Config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Every setting Herald reads, with its default. Values come from MicroProfile Config: system properties,
+ * environment variables (HERALD_QUEUE_MAX_EVENTS for herald.queue.max-events) and
+ * META-INF/microprofile-config.properties. The README's configuration table lists the same keys.
+ */
+public record HeraldConfig(
+        HubSettings hub,
+        Optional<String> publishToken,
+        int maxEventBytes,
+        SseEngine sseEngine,
+        Duration sseRetry,
+        int idempotencyMaxKeys,
+        boolean demoEnabled,
+        Duration demoInterval) {
+
+    public enum SseEngine { SERVLET, JAXRS }
+
+    public static final String DEFAULT_POLICIES = "prices=conflate:symbol,inventory=conflate:sku,alerts=disconnect,*=drop-oldest";
+
+    public static HeraldConfig from(Config config) {
+        HubSettings defaults = HubSettings.defaults();
+        HubSettings hub = new HubSettings(
+                integer(config, "herald.history.max-events-per-topic", defaults.historyMaxEventsPerTopic()),
+                longValue(config, "herald.history.max-bytes", defaults.historyMaxBytes()),
+                duration(config, "herald.history.max-age", defaults.historyMaxAge()),
+                integer(config, "herald.queue.max-events", defaults.queueMaxEvents()),
+                longValue(config, "herald.queue.max-bytes", defaults.queueMaxBytes()),
+                duration(config, "herald.write-timeout", defaults.writeTimeout()),
+                duration(config, "herald.heartbeat-interval", defaults.heartbeatInterval()),
+                integer(config, "herald.max-topics", defaults.maxTopics()),
+                integer(config, "herald.max-topics-per-subscription", defaults.maxTopicsPerSubscription()),
+                integer(config, "herald.max-connections", defaults.maxConnections()),
+                integer(config, "herald.writer-threads", defaults.writerThreads()),
+                TopicPolicies.parse(string(config, "herald.policies", DEFAULT_POLICIES)));
+        String engine = string(config, "herald.sse.engine", "servlet").trim();
+        SseEngine sseEngine = switch (engine) {
+            case "servlet" -> SseEngine.SERVLET;
+            case "jaxrs" -> SseEngine.JAXRS;
+            default -> throw new IllegalArgumentException("herald.sse.engine: '" + engine + "' (servlet or jaxrs)");
+        };
+        return new HeraldConfig(hub,
+                config.getOptionalValue("herald.publish-token", String.class).filter(token -> !token.isBlank()),
+                integer(config, "herald.max-event-bytes", 64 * 1024),
+                sseEngine,
+                duration(config, "herald.sse.retry", Duration.ofSeconds(3)),
+                integer(config, "herald.idempotency.max-keys", 10_000),
+                config.getOptionalValue("herald.demo.enabled", Boolean.class).orElse(false),
+                duration(config, "herald.demo.interval", Duration.ofMillis(250)));
+    }
+
+    private static String string(Config config, String key, String fallback) {
+        return config.getOptionalValue(key, String.class).orElse(fallback);
+    }
+
+    private static int integer(Config config, String key, int fallback) {
+        return config.getOptionalValue(key, Integer.class).orElse(fallback);
+    }
+
+    private static long longValue(Config config, String key, long fallback) {
+        return config.getOptionalValue(key, Long.class).orElse(fallback);
+    }
+
+    private static Duration duration(Config config, String key, Duration fallback) {
+        return config.getOptionalValue(key, String.class).map(text -> Durations.parse(key, text)).orElse(fallback);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.herald.hub;
+
+/** Why the server closed a subscriber; the label is the metric's reason and the client-visible reason. */
+public enum CloseReason {
+    /** The client went away or a write failed. */
+    CLIENT_GONE("client-gone"),
+    /** The queue overflowed on a topic whose policy is disconnect. */
+    SLOW_CONSUMER("slow-consumer"),
+    /** A write stayed pending longer than herald.write-timeout. */
+    WRITE_TIMEOUT("write-timeout"),
+    /** The client sent something the protocol does not allow. */
+    BAD_REQUEST("bad-request"),
+    /** The server is stopping. */
+    SHUTDOWN("shutdown");
+
+    private final String label;
+
+    CloseReason(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.herald.hub;
+
+/** A request the hub refuses; {@link #reason()} is the metric label and the client-visible error code. */
+public final class HubException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public enum Reason {
+        INVALID_TOPIC("invalid-topic"),
+        NO_TOPICS("no-topics"),
+        TOO_MANY_TOPICS("too-many-topics"),
+        TOPIC_LIMIT("topic-limit"),
+        CONNECTION_LIMIT("connection-limit"),
+        CLOSED("closed");
+
+        private final String label;
+
+        Reason(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    private final Reason reason;
+
+    public HubException(Reason reason, String message) {
+        super(message, null, false, false);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.herald.hub;
+
+/**
+ * The transport side of one subscriber. The hub guarantees at most one write in flight and calls these
+ * methods from one thread at a time; a sink never blocks.
+ */
+public interface Sink {
+    /** Called once by the hub, before any write, with the subscriber this sink reports back to. */
+    void attach(Subscriber subscriber);
+
+    /** Metric label of the transport, e.g. {@code sse} or {@code ws}. */
+    String transport();
+
+    /**
+     * True if a write may start now. If false, the sink must call {@link Subscriber#writePossible()} once
+     * it may (for example from a Servlet WriteListener).
+     */
+    boolean canWrite();
+
+    /**
+     * Starts writing an event. Returns true if the write finished synchronously; otherwise the sink calls
+     * {@link Subscriber#writeCompleted()} or {@link Subscriber#writeFailed(Throwable)} later, from any thread.
+     */
+    boolean write(Event event);
+
+    /** Same contract as {@link #write(Event)} for a signal. */
+    boolean write(Signal signal);
+
+    /** Pushes buffered bytes out; called when the queue has run empty. May make {@link #canWrite()} false. */
+    void flush();
+
+    /** Ends the connection telling the client why (close code, final frame); must not block. */
+    void close(CloseReason reason);
+}

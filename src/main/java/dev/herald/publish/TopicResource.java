@@ -1,0 +1,130 @@
+package dev.herald.publish;
+
+import dev.herald.HeraldRuntime;
+import dev.herald.hub.Hub;
+import dev.herald.hub.HubException;
+import dev.herald.hub.Topics;
+import dev.herald.transport.SignalJson;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+
+/** {@code POST /api/topics/{topic}} publishes; {@code GET /api/topics/{topic}} describes the topic on this node. */
+@Path("topics/{topic}")
+@ApplicationScoped
+public class TopicResource {
+    private static final String BEARER = "Bearer ";
+
+    @Inject
+    HeraldRuntime runtime;
+
+    @POST
+    public Response publish(@PathParam("topic") String topic,
+                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                            @HeaderParam("Idempotency-Key") String idempotencyKey,
+                            @HeaderParam("traceparent") String traceParent,
+                            InputStream body) {
+        PublishService publisher = runtime.publisher();
+        try {
+            String token = authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                    ? authorization.substring(BEARER.length()).trim() : null;
+            if (!publisher.authorized(token)) {
+                throw new PublishException(401, "unauthorized", "send Authorization: Bearer <herald.publish-token>");
+            }
+            String problem = Topics.problemWith(topic);
+            if (problem != null) {
+                throw new PublishException(400, "invalid-topic", problem);
+            }
+            if (!isJson(contentType)) {
+                throw new PublishException(415, "unsupported-media-type", "send Content-Type: application/json");
+            }
+            String json = readUtf8(body, publisher.maxEventBytes());
+            String id = publisher.publish(topic, json, idempotencyKey, traceParent);
+            return Response.accepted(Json.createObjectBuilder().add("id", id).build().toString())
+                    .type(MediaType.APPLICATION_JSON).build();
+        } catch (PublishException e) {
+            publisher.rejected(e.reason());
+            return error(e.status(), e.reason(), e.getMessage());
+        } catch (HubException e) {
+            publisher.rejected(e.reason().label());
+            return error(e.reason() == HubException.Reason.INVALID_TOPIC ? 400 : 503, e.reason().label(),
+                    e.getMessage());
+        }
+    }
+
+    @GET
+    public Response info(@PathParam("topic") String topic) {
+        String problem = Topics.problemWith(topic);
+        if (problem != null) {
+            return error(400, "invalid-topic", problem);
+        }
+        Hub.TopicInfo info = runtime.hub().topicInfo(topic);
+        JsonObjectBuilder body = Json.createObjectBuilder().add("topic", topic);
+        if (info == null) {
+            body.add("subscribers", 0).addNull("lastId").add("retainedEvents", 0).add("retainedBytes", 0)
+                    .addNull("oldestId");
+        } else {
+            body.add("subscribers", info.subscribers()).add("retainedEvents", info.retainedEvents())
+                    .add("retainedBytes", info.retainedBytes());
+            nullable(body, "lastId", info.lastId());
+            nullable(body, "oldestId", info.oldestId());
+        }
+        return Response.ok(body.build().toString(), MediaType.APPLICATION_JSON).build();
+    }
+
+    private static void nullable(JsonObjectBuilder body, String name, String value) {
+        if (value == null) {
+            body.addNull(name);
+        } else {
+            body.add(name, value);
+        }
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
+    }
+
+    /** Reads at most limit bytes; one more means the event is too large, whatever Content-Length claimed. */
+    private static String readUtf8(InputStream body, int limit) {
+        try {
+            byte[] bytes = body == null ? new byte[0] : body.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                throw new PublishException(413, "too-large",
+                        "events are at most " + limit + " bytes (herald.max-event-bytes)");
+            }
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new PublishException(400, "invalid-json", "the body is not UTF-8");
+        } catch (IOException e) {
+            throw new PublishException(400, "invalid-json", "the body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static Response error(int status, String reason, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(SignalJson.error(reason, message)).build();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.herald.transport.sse;
+
+import dev.herald.HeraldRuntime;
+import dev.herald.hub.Hub;
+import dev.herald.hub.HubException;
+import dev.herald.transport.SignalJson;
+import dev.herald.transport.SubscribeRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+import java.util.List;
+
+/**
+ * {@code GET /api/events} on the JAX-RS engine (herald.sse.engine=jaxrs). With the servlet engine the
+ * servlet registered at the exact path takes precedence over this resource.
+ */
+@Path("events")
+@ApplicationScoped
+public class SseResource {
+    @Inject
+    HeraldRuntime runtime;
+
+    private volatile JaxrsFrames frames;
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void stream(@QueryParam("topic") List<String> topics,
+                       @QueryParam("lastEventId") String queryLastEventId,
+                       @HeaderParam("Last-Event-ID") String headerLastEventId,
+                       @Context SseEventSink eventSink, @Context Sse sse, @Context HttpServletResponse response) {
+        Hub hub = runtime.hub();
+        SubscribeRequest subscribe = SubscribeRequest.of(topics.toArray(String[]::new), headerLastEventId,
+                queryLastEventId);
+        try {
+            hub.validate(subscribe.topics());
+        } catch (HubException e) {
+            runtime.metrics().requestRejected("sse", e.reason().label());
+            throw new WebApplicationException(Response.status(SseResponses.status(e))
+                    .type(MediaType.APPLICATION_JSON).entity(SignalJson.error(e.reason().label(), e.getMessage()))
+                    .build());
+        }
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no");
+        JaxrsFrames encoder = frames(sse);
+        JaxrsSseSink sink = new JaxrsSseSink(eventSink, encoder,
+                encoder.preamble(runtime.config().sseRetry().toMillis()));
+        try {
+            hub.subscribe(subscribe.topics(), subscribe.lastEventId(), sink);
+        } catch (HubException e) {
+            runtime.metrics().requestRejected("sse", e.reason().label());
+            eventSink.close();
+        }
+    }
+
+    private JaxrsFrames frames(Sse sse) {
+        JaxrsFrames current = frames;
+        if (current == null) {
+            current = new JaxrsFrames(sse);
+            frames = current;
+        }
+        return current;
+    }
+}

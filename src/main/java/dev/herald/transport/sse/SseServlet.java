@@ -1,0 +1,51 @@
+package dev.herald.transport.sse;
+
+import dev.herald.HeraldRuntime;
+import dev.herald.hub.Hub;
+import dev.herald.hub.HubException;
+import dev.herald.transport.SubscribeRequest;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+/** {@code GET /api/events} on the servlet engine (herald.sse.engine=servlet), registered by {@link SseRegistration}. */
+final class SseServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private final transient HeraldRuntime runtime;
+
+    SseServlet(HeraldRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Hub hub = runtime.hub();
+        SubscribeRequest subscribe = SubscribeRequest.of(request.getParameterValues("topic"),
+                request.getHeader("Last-Event-ID"), request.getParameter("lastEventId"));
+        try {
+            hub.validate(subscribe.topics());
+        } catch (HubException e) {
+            SseResponses.reject(runtime, response, e);
+            return;
+        }
+        SseResponses.streamHeaders(response);
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0);
+        ServletOutputStream out = response.getOutputStream();
+        ServletSseSink sink = new ServletSseSink(hub, async, out,
+                SseFrames.preamble(runtime.config().sseRetry().toMillis()));
+        async.addListener(sink);
+        out.setWriteListener(sink);
+        try {
+            hub.subscribe(subscribe.topics(), subscribe.lastEventId(), sink);
+        } catch (HubException e) {
+            // limits reached between validation and subscription: the stream ends at once with the reason
+            runtime.metrics().requestRejected("sse", e.reason().label());
+            async.complete();
+        }
+    }
+}

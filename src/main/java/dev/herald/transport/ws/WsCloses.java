@@ -1,0 +1,38 @@
+package dev.herald.transport.ws;
+
+import dev.herald.hub.CloseReason;
+import dev.herald.transport.SignalJson;
+import jakarta.websocket.CloseReason.CloseCodes;
+
+import java.nio.charset.StandardCharsets;
+
+/** Close codes and JSON reasons for every way the server ends a WebSocket session. */
+final class WsCloses {
+    /** RFC 6455 allows 123 bytes of close reason. */
+    private static final int MAX_REASON_BYTES = 123;
+
+    private WsCloses() {
+    }
+
+    static jakarta.websocket.CloseReason forReason(CloseReason reason) {
+        return switch (reason) {
+            case SLOW_CONSUMER -> close(CloseCodes.TRY_AGAIN_LATER, reason.label(), "queue full; resume from your last id");
+            case WRITE_TIMEOUT -> close(CloseCodes.TRY_AGAIN_LATER, reason.label(), "write stalled; resume from your last id");
+            case BAD_REQUEST -> close(CloseCodes.VIOLATED_POLICY, reason.label(), "bad request");
+            case SHUTDOWN -> close(CloseCodes.GOING_AWAY, reason.label(), "server shutting down; reconnect");
+            case CLIENT_GONE -> close(CloseCodes.NORMAL_CLOSURE, reason.label(), "closed");
+        };
+    }
+
+    static jakarta.websocket.CloseReason close(CloseCodes code, String reason, String message) {
+        return new jakarta.websocket.CloseReason(code, reasonText(reason, message));
+    }
+
+    static String reasonText(String reason, String message) {
+        String json = SignalJson.error(reason, message);
+        if (json.getBytes(StandardCharsets.UTF_8).length <= MAX_REASON_BYTES) {
+            return json;
+        }
+        return SignalJson.error(reason, "see documentation");
+    }
+}

@@ -1,0 +1,155 @@
+package dev.herald.transport.ws;
+
+import dev.herald.HeraldRuntime;
+import dev.herald.hub.CloseReason;
+import dev.herald.hub.Hub;
+import dev.herald.hub.HubException;
+import dev.herald.hub.Subscriber;
+import dev.herald.transport.SubscribeRequest;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /ws/events}: one shared endpoint instance for all sessions (see {@link WsRegistration}); the
+ * per-session state is the sink, kept in the session's user properties.
+ */
+public final class WsEndpoint extends Endpoint {
+    private static final String SINK = "herald.sink";
+    /** Inbound control messages are tiny; anything larger is refused by the container with 1009. */
+    private static final int MAX_INBOUND_BYTES = 16 * 1024;
+
+    private final HeraldRuntime runtime;
+
+    WsEndpoint(HeraldRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+        // heartbeats (pings) and the write timeout detect dead peers; no per-session idle timer is needed
+        session.setMaxIdleTimeout(0);
+        session.setMaxTextMessageBufferSize(MAX_INBOUND_BYTES);
+        session.setMaxBinaryMessageBufferSize(MAX_INBOUND_BYTES);
+        Map<String, List<String>> parameters = session.getRequestParameterMap();
+        List<String> topics = parameters.getOrDefault("topic", List.of());
+        List<String> lastIds = parameters.get("lastEventId");
+        SubscribeRequest request = SubscribeRequest.of(topics.toArray(String[]::new), null,
+                lastIds == null || lastIds.isEmpty() ? null : lastIds.get(0));
+        Hub hub = runtime.hub();
+        WsSink sink = new WsSink(session);
+        session.getUserProperties().put(SINK, sink);
+        try {
+            hub.subscribe(request.topics(), request.lastEventId(), sink);
+        } catch (HubException e) {
+            runtime.metrics().requestRejected("ws", e.reason().label());
+            CloseCodes code = switch (e.reason()) {
+                case CONNECTION_LIMIT, TOPIC_LIMIT -> CloseCodes.TRY_AGAIN_LATER;
+                case CLOSED -> CloseCodes.GOING_AWAY;
+                default -> CloseCodes.VIOLATED_POLICY;
+            };
+            closeQuietly(session, WsCloses.close(code, e.reason().label(), e.getMessage()));
+            return;
+        }
+        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> onControl(sink, text));
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) bytes ->
+                refuse(sink, CloseCodes.CANNOT_ACCEPT, "bad-message", "binary messages are not accepted"));
+    }
+
+    private void onControl(WsSink sink, String text) {
+        Subscriber subscriber = sink.subscriber();
+        JsonObject message;
+        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            JsonValue value = reader.readValue();
+            if (!(value instanceof JsonObject object)) {
+                refuse(sink, CloseCodes.CANNOT_ACCEPT, "bad-message", "send a JSON object");
+                return;
+            }
+            message = object;
+        } catch (JsonException | IllegalStateException e) {
+            refuse(sink, CloseCodes.CANNOT_ACCEPT, "bad-message", "not JSON");
+            return;
+        }
+        String type = message.getString("type", "");
+        List<String> topics = topicsOf(message);
+        if (topics == null || (!type.equals("subscribe") && !type.equals("unsubscribe"))) {
+            refuse(sink, CloseCodes.VIOLATED_POLICY, "bad-message",
+                    "expected {\"type\":\"subscribe\"|\"unsubscribe\",\"topics\":[…]}");
+            return;
+        }
+        try {
+            if (type.equals("subscribe")) {
+                runtime.hub().addTopics(subscriber, topics);
+            } else {
+                runtime.hub().removeTopics(subscriber, topics);
+            }
+        } catch (HubException e) {
+            refuse(sink, CloseCodes.VIOLATED_POLICY, e.reason().label(), e.getMessage());
+        }
+    }
+
+    private static List<String> topicsOf(JsonObject message) {
+        JsonValue value = message.get("topics");
+        if (!(value instanceof JsonArray array) || array.isEmpty()) {
+            return null;
+        }
+        List<String> topics = new ArrayList<>(array.size());
+        for (JsonValue item : array) {
+            if (!(item instanceof JsonString name)) {
+                return null;
+            }
+            topics.add(name.getString());
+        }
+        return topics;
+    }
+
+    private void refuse(WsSink sink, CloseCodes code, String reason, String message) {
+        runtime.metrics().requestRejected("ws", reason);
+        sink.badRequest(code, reason, message);
+        Subscriber subscriber = sink.subscriber();
+        if (subscriber != null) {
+            runtime.hub().close(subscriber, CloseReason.BAD_REQUEST);
+        }
+    }
+
+    @Override
+    public void onClose(Session session, jakarta.websocket.CloseReason closeReason) {
+        release(session);
+    }
+
+    @Override
+    public void onError(Session session, Throwable failure) {
+        release(session);
+    }
+
+    private void release(Session session) {
+        Object sink = session.getUserProperties().get(SINK);
+        if (sink instanceof WsSink wsSink && wsSink.subscriber() != null) {
+            runtime.hub().close(wsSink.subscriber(), CloseReason.CLIENT_GONE);
+        }
+    }
+
+    private static void closeQuietly(Session session, jakarta.websocket.CloseReason reason) {
+        try {
+            session.close(reason);
+        } catch (IOException e) {
+            // the peer left before hearing why
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.herald.transport.ws;
+
+import dev.herald.HeraldRuntime;
+import jakarta.servlet.ServletContext;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+/** Registers {@code /ws/events} with a configurator that hands every session the same endpoint instance. */
+public final class WsRegistration {
+    private WsRegistration() {
+    }
+
+    public static void register(ServletContext context, HeraldRuntime runtime) {
+        ServerContainer container = (ServerContainer) context.getAttribute(ServerContainer.class.getName());
+        if (container == null) {
+            throw new IllegalStateException("this server offers no Jakarta WebSocket container");
+        }
+        WsEndpoint endpoint = new WsEndpoint(runtime);
+        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(WsEndpoint.class, "/ws/events")
+                .configurator(new ServerEndpointConfig.Configurator() {
+                    @Override
+                    public <T> T getEndpointInstance(Class<T> endpointClass) {
+                        return endpointClass.cast(endpoint);
+                    }
+                }).build();
+        try {
+            container.addEndpoint(config);
+        } catch (DeploymentException e) {
+            throw new IllegalStateException("cannot register /ws/events", e);
+        }
+    }
+}
