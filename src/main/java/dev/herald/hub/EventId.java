@@ -16,7 +16,7 @@ public record EventId(String epoch, long sequence) {
             return null;
         }
         int dash = text.lastIndexOf('-');
-        if (dash <= 0 || dash == text.length() - 1 || text.length() > 64) {
+        if (dash <= 0 || dash == text.length() - 1 || text.length() > 64 || !Character.isDigit(text.charAt(dash + 1))) {
             return null;
         }
         try {

@@ -57,9 +57,9 @@ public final class Hub implements AutoCloseable {
         this.epoch = epoch;
         AtomicInteger threadNumber = new AtomicInteger();
         // each subscriber is queued here at most once (it tracks whether it is scheduled), so the work queue
-        // is bounded by the connection limit
+        // holds at most one task per open or closing connection; a fixed capacity would refuse closes under churn
         this.writers = new ThreadPoolExecutor(settings.writerThreads(), settings.writerThreads(), 1,
-                TimeUnit.MINUTES, new LinkedBlockingQueue<>(settings.maxConnections() + 64), runnable -> {
+                TimeUnit.MINUTES, new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "herald-writer-" + threadNumber.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
@@ -117,8 +117,19 @@ public final class Hub implements AutoCloseable {
                     System.nanoTime(), System.currentTimeMillis());
             target.lastId = event.id();
             retain(target, event);
+            List<Subscriber> overflowed = null;
             for (Subscriber subscriber : target.subscribers) {
-                subscriber.offer(event);
+                if (!subscriber.offer(event)) {
+                    if (overflowed == null) {
+                        overflowed = new ArrayList<>();
+                    }
+                    overflowed.add(subscriber);
+                }
+            }
+            if (overflowed != null) {
+                for (Subscriber subscriber : overflowed) {
+                    close(subscriber, CloseReason.SLOW_CONSUMER);
+                }
             }
             metrics.eventPublished();
             return event;
@@ -330,6 +341,7 @@ public final class Hub implements AutoCloseable {
                 topicFor(name).subscribers.add(subscriber);
             }
             subscriber.topics(merged.toArray(String[]::new));
+            subscriber.announce(new Signal.Subscribed(List.copyOf(merged)));
         } finally {
             lock.unlock();
         }

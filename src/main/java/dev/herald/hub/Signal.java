@@ -4,6 +4,10 @@ import java.util.List;
 
 /** Out-of-band messages a subscriber receives in order with its events. */
 public sealed interface Signal {
+    /** The subscription is live for these topics (first frame of a WebSocket, and after each subscribe). */
+    record Subscribed(List<String> topics) implements Signal {
+    }
+
     /** History could not continue from the client's position: what follows is everything retained. */
     record Reset(List<String> topics, String oldest) implements Signal {
     }

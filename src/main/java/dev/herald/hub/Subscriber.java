@@ -27,6 +27,7 @@ public final class Subscriber implements Runnable {
     private long queuedBytes;
 
     // signals waiting to go out before the next queued event
+    private Signal.Subscribed pendingSubscribed;
     private Signal.Reset pendingReset;
     private String[] droppedTopics;
     private long[] droppedCounts;
@@ -78,6 +79,7 @@ public final class Subscriber implements Runnable {
 
     /** Called by the hub before the subscriber is visible to publishers: history replay and resume signal. */
     synchronized void preload(Signal.Reset reset, List<Event> replay) {
+        pendingSubscribed = new Signal.Subscribed(List.of(topics));
         pendingReset = reset;
         for (Event event : replay) {
             append(event);
@@ -88,13 +90,34 @@ public final class Subscriber implements Runnable {
         hub.execute(this);
     }
 
-    /** Enqueues a live event, applying the topic's overflow policy when the queue is full. Never blocks. */
-    void offer(Event event) {
+    /** Tells the client its subscription changed; sent ahead of queued events. */
+    void announce(Signal.Subscribed subscribed) {
+        boolean submit;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            pendingSubscribed = subscribed;
+            submit = !scheduled && !inFlight && !awaitingWritable;
+            if (submit) {
+                scheduled = true;
+            }
+        }
+        if (submit) {
+            hub.execute(this);
+        }
+    }
+
+    /**
+     * Enqueues a live event, applying the topic's overflow policy when the queue is full. Never blocks.
+     * Returns false if the policy says to disconnect: the hub closes the subscriber once fan-out is done.
+     */
+    boolean offer(Event event) {
         boolean submit;
         boolean disconnect = false;
         synchronized (this) {
             if (closed) {
-                return;
+                return true;
             }
             if (count > 0 && (count >= maxEvents || queuedBytes + event.sizeBytes() > maxBytes)) {
                 disconnect = !makeRoom(event);
@@ -108,11 +131,10 @@ public final class Subscriber implements Runnable {
                 scheduled = true;
             }
         }
-        if (disconnect) {
-            hub.close(this, CloseReason.SLOW_CONSUMER);
-        } else if (submit) {
+        if (submit) {
             hub.execute(this);
         }
+        return !disconnect;
     }
 
     /** Returns false if the policy says this subscriber must be disconnected instead. */
@@ -220,6 +242,11 @@ public final class Subscriber implements Runnable {
 
     /** Next thing to write, in stream order: reset, drop notices, queued events, heartbeat. */
     private Object takeNext() {
+        if (pendingSubscribed != null) {
+            Signal.Subscribed subscribed = pendingSubscribed;
+            pendingSubscribed = null;
+            return subscribed;
+        }
         if (pendingReset != null) {
             Signal.Reset reset = pendingReset;
             pendingReset = null;
@@ -248,7 +275,7 @@ public final class Subscriber implements Runnable {
     }
 
     private boolean hasWork() {
-        return count > 0 || pendingReset != null || droppedTopics != null || heartbeatDue || needsFlush;
+        return count > 0 || pendingSubscribed != null || pendingReset != null || droppedTopics != null || heartbeatDue || needsFlush;
     }
 
     /** The drain loop; runs on the hub's writer pool, never on two threads at once for one subscriber. */
@@ -257,6 +284,11 @@ public final class Subscriber implements Runnable {
         try {
             drain();
         } catch (RuntimeException e) {
+            // the sink threw: this drain is over, so the close below must schedule the one that closes the sink
+            synchronized (this) {
+                scheduled = false;
+                inFlight = false;
+            }
             writeFailed(e);
         }
     }
@@ -314,7 +346,7 @@ public final class Subscriber implements Runnable {
                 if (finished) {
                     inFlight = false;
                 }
-                if (inFlight) {
+                if (inFlight && !closed) {
                     scheduled = false;
                     return;
                 }
@@ -368,6 +400,7 @@ public final class Subscriber implements Runnable {
             head = 0;
             count = 0;
             queuedBytes = 0;
+            pendingSubscribed = null;
             pendingReset = null;
             droppedTopics = null;
             droppedCounts = null;

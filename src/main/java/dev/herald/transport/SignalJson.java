@@ -22,6 +22,12 @@ public final class SignalJson {
         return body.build().toString();
     }
 
+    public static String subscribed(Signal.Subscribed subscribed, String type) {
+        JsonArrayBuilder topics = Json.createArrayBuilder();
+        subscribed.topics().forEach(topics::add);
+        return typed(type).add("topics", topics).build().toString();
+    }
+
     public static String dropped(Signal.Dropped dropped, String type) {
         return typed(type).add("topic", dropped.topic()).add("count", dropped.count()).build().toString();
     }

@@ -43,6 +43,9 @@ final class JaxrsFrames {
         if (signal instanceof Signal.Dropped dropped) {
             return named("herald.dropped", SignalJson.dropped(dropped, null));
         }
+        if (signal instanceof Signal.Subscribed subscribed) {
+            return sse.newEventBuilder().comment("subscribed " + String.join(",", subscribed.topics())).build();
+        }
         return heartbeat;
     }
 
@@ -53,6 +56,6 @@ final class JaxrsFrames {
     /** Jittered reconnection delay plus a comment, so headers go out at once. */
     OutboundSseEvent preamble(long retryMillis) {
         long jittered = retryMillis / 2 + ThreadLocalRandom.current().nextLong(retryMillis + 1);
-        return sse.newEventBuilder().reconnectDelay(jittered).comment("connected").build();
+        return sse.newEventBuilder().reconnectDelay(jittered).comment("connected").data(String.class, "").build();
     }
 }

@@ -54,6 +54,10 @@ public final class SseFrames {
         if (signal instanceof Signal.Dropped dropped) {
             return named("herald.dropped", SignalJson.dropped(dropped, null));
         }
+        if (signal instanceof Signal.Subscribed subscribed) {
+            // a comment: EventSource signals readiness with "open" already
+            return (": subscribed " + String.join(",", subscribed.topics()) + "\n\n").getBytes(StandardCharsets.UTF_8);
+        }
         return HEARTBEAT;
     }
 

@@ -33,6 +33,9 @@ final class WsFrames {
         if (signal instanceof Signal.Dropped dropped) {
             return SignalJson.dropped(dropped, "dropped");
         }
+        if (signal instanceof Signal.Subscribed subscribed) {
+            return SignalJson.subscribed(subscribed, "subscribed");
+        }
         throw new IllegalArgumentException("heartbeats are WebSocket pings, not text frames");
     }
 }

@@ -1,0 +1,127 @@
+package dev.herald.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The live dashboard in a real headless Chromium: prices published over the API show up over SSE, and
+ * again after switching the page to WebSocket.
+ */
+class DashboardBrowserIT {
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private static HeraldServer server;
+    private static Path profile;
+    private static WebDriver driver;
+
+    @BeforeAll
+    static void browser() throws IOException {
+        server = Servers.servlet();
+        // a local driver and browser: Selenium Manager must not try to download anything
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+        profile = Files.createTempDirectory("herald-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void quit() throws IOException {
+        try {
+            if (driver != null) {
+                driver.quit();
+            }
+        } finally {
+            if (profile != null) {
+                try (var paths = Files.walk(profile)) {
+                    for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(path);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The element's textContent: what app.js wrote, not getText()'s CSS-transformed rendering (.badge is uppercase). */
+    private static String text(String css) {
+        try {
+            String text = driver.findElement(By.cssSelector(css)).getDomProperty("textContent");
+            return text == null ? null : text.trim();
+        } catch (NoSuchElementException e) {
+            return null;
+        }
+    }
+
+    /** What the page shows, for failure messages. */
+    private static String page() {
+        return "state=" + text("#state") + " transport=" + text("#transport") + " events=" + text("#count-events")
+                + " resets=" + text("#count-resets") + " reconnects=" + text("#count-reconnects")
+                + " last-id=" + text("#last-id") + " last-close=" + text("#last-close")
+                + " ZZTEST=" + text("tr[data-symbol=\"ZZTEST\"] td.price");
+    }
+
+    private static void await(String what, Function<WebDriver, Boolean> condition) {
+        new WebDriverWait(driver, WAIT).withMessage(() -> what + "; page: " + page())
+                .ignoring(NoSuchElementException.class)
+                .ignoring(StaleElementReferenceException.class).until(condition);
+    }
+
+    private static void awaitConnected(String transport) {
+        await("#transport " + transport + " and #state open",
+                d -> transport.equals(text("#transport")) && "open".equals(text("#state")));
+    }
+
+    private static String publishPrice(Publisher publisher, String price) {
+        return publisher.publish("prices", "{\"symbol\":\"ZZTEST\",\"price\":" + price + ",\"change\":0.5,\"ts\":"
+                + System.currentTimeMillis() + "}");
+    }
+
+    @Test
+    void showsPublishedPricesOverSseThenWebSocket() {
+        Publisher publisher = new Publisher(server);
+        driver.get("http://127.0.0.1:" + server.port() + "/");
+        awaitConnected("sse");
+
+        String first = publishPrice(publisher, "42.42");
+        await("ZZTEST at 42.42 over SSE", d -> "42.42".equals(text("tr[data-symbol=\"ZZTEST\"] td.price")));
+        await("#last-id " + first, d -> first.equals(text("#last-id")));
+
+        driver.findElement(By.id("transport-ws")).click();
+        awaitConnected("ws");
+
+        String second = publishPrice(publisher, "43.21");
+        await("ZZTEST at 43.21 over WebSocket", d -> "43.21".equals(text("tr[data-symbol=\"ZZTEST\"] td.price")));
+        await("#last-id " + second, d -> second.equals(text("#last-id")));
+
+        // the switch resumed exactly from the last id: no reset, no replayed duplicate (demo feed is off)
+        assertEquals("2", text("#count-events"), page());
+        assertEquals("0", text("#count-resets"), page());
+        assertEquals(1, driver.findElements(By.cssSelector("tr[data-symbol=\"ZZTEST\"]")).size(), page());
+    }
+}

@@ -1,0 +1,63 @@
+package dev.herald.it;
+
+import jakarta.json.Json;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+/** Publishes over the real HTTP API. */
+public final class Publisher {
+    private final HeraldServer server;
+    private final HttpClient client = Http.CLIENT;
+
+    public Publisher(HeraldServer server) {
+        this.server = server;
+    }
+
+    /** Publishes and returns the new event's id; fails the test on anything but 202. */
+    public String publish(String topic, String json) {
+        HttpResponse<String> response = post(topic, json, Map.of("Authorization", "Bearer " + HeraldServer.TOKEN,
+                "Content-Type", "application/json"));
+        if (response.statusCode() != 202) {
+            throw new AssertionError("publish to " + topic + " got " + response.statusCode() + ": " + response.body());
+        }
+        return Json.createReader(new StringReader(response.body())).readObject().getString("id");
+    }
+
+    public HttpResponse<String> post(String topic, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("/api/topics/" + topic))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
+    public HttpResponse<String> get(String pathAndQuery) {
+        return send(HttpRequest.newBuilder(server.uri(pathAndQuery)).build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Current value of one Prometheus series at /metrics (0 if absent). */
+    public double metric(String series) {
+        String text = get("/metrics").body();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+}

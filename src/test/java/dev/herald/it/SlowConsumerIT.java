@@ -1,0 +1,135 @@
+package dev.herald.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A client that stops reading must not make the server's memory grow, must trigger its topic's policy
+ * (counted), and must not slow down or starve a fast client on the same topic.
+ */
+class SlowConsumerIT {
+    /** ~8 KB events: 1 200 of them are ~10 MB, far beyond the queue bound and the kernel's socket buffers. */
+    private static final String PAD = "x".repeat(8 * 1024);
+    private static final int EVENTS = 1200;
+    /** Heap may grow by retained history (100 events of this topic, ~0.8 MB) and noise, not by the backlog. */
+    private static final long MAX_HEAP_GROWTH = 4L << 20;
+
+    private static String label(Transport transport) {
+        return transport == Transport.WS ? "ws" : "sse";
+    }
+
+    private static StalledClient stalled(Transport transport, String topic) {
+        return transport == Transport.WS ? StalledClient.ws(transport.server(), "topic=" + topic)
+                : StalledClient.sse(transport.server(), "topic=" + topic);
+    }
+
+    private static String event(int n, String key) {
+        return "{\"n\":" + n + (key == null ? "" : ",\"key\":\"" + key + "\"") + ",\"pad\":\"" + PAD + "\"}";
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void dropOldestKeepsMemoryFlatSignalsTheGapAndSparesTheFastClient(Transport transport) {
+        HeraldServer server = transport.server();
+        Publisher publisher = new Publisher(server);
+        String topic = "drop." + UUID.randomUUID().toString().substring(0, 8);
+        String dropped = "herald_events_dropped_total{mp_scope=\"application\",reason=\"drop-oldest\",transport=\""
+                + label(transport) + "\"}";
+        try (EventStream fast = transport.open(List.of(topic), null);
+             StalledClient slow = stalled(transport, topic)) {
+            double droppedBefore = publisher.metric(dropped);
+            long heapBefore = server.heapUsedAfterGc();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < EVENTS; i++) {
+                ids.add(publisher.publish(topic, event(i, null)));
+            }
+            assertEquals(ids, fast.awaitEvents(EVENTS).stream().map(Received::id).toList(),
+                    "the fast client gets every event, in order");
+            long growth = server.heapUsedAfterGc() - heapBefore;
+            assertTrue(growth < MAX_HEAP_GROWTH, "server heap grew by " + growth + " bytes with a ~"
+                    + (EVENTS * PAD.length() >> 20) + " MB backlog for the stalled client");
+            assertTrue(publisher.metric(dropped) - droppedBefore > 0, "drops are counted in " + dropped);
+
+            // the stalled client reads again: the gap is announced in the stream, for this topic
+            List<String> seen = slow.readUntil(message -> message.contains("dropped"), 60_000);
+            String signal = seen.stream().filter(message -> message.contains("dropped")).findFirst().orElseThrow();
+            assertTrue(signal.contains("\"topic\":\"" + topic + "\""), signal);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void disconnectPolicyClosesTheStalledClientAndCountsIt(Transport transport) {
+        HeraldServer server = transport.server();
+        Publisher publisher = new Publisher(server);
+        String topic = "disconnect." + UUID.randomUUID().toString().substring(0, 8);
+        String closed = "herald_connections_closed_total{mp_scope=\"application\",reason=\"slow-consumer\",transport=\""
+                + label(transport) + "\"}";
+        try (EventStream fast = transport.open(List.of(topic), null);
+             StalledClient slow = stalled(transport, topic)) {
+            double closedBefore = publisher.metric(closed);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < EVENTS; i++) {
+                ids.add(publisher.publish(topic, event(i, null)));
+            }
+            assertEquals(ids, fast.awaitEvents(EVENTS).stream().map(Received::id).toList());
+            assertTrue(publisher.metric(closed) - closedBefore >= 1, "slow-consumer close counted in " + closed);
+            assertTrue(fast.all().stream().noneMatch(item -> item.kind().equals("dropped")),
+                    "a disconnect topic never drops silently");
+            // once it reads again, the stalled client finds that the server ended its stream; a WebSocket close
+            // frame cannot always overtake the backlog of a client that stopped reading (README, limitations)
+            List<String> seen = slow.readUntil(message -> message.equals(StalledClient.END), 60_000);
+            seen.stream().filter(message -> message.startsWith("close:")).forEach(close ->
+                    assertTrue(close.startsWith("close:1013"), "a slow-consumer close frame says 1013: " + close));
+            String connections = "herald_connections{mp_scope=\"application\",transport=\"" + label(transport) + "\"}";
+            fast.close();
+            Poll.until(() -> publisher.metric(connections) == 0, () -> "connection gauge " + connections + " back to 0");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"SSE_SERVLET", "WS"})
+    void conflationDeliversTheNewestValueOfEveryKey(Transport transport) {
+        HeraldServer server = transport.server();
+        Publisher publisher = new Publisher(server);
+        String topic = "conflate." + UUID.randomUUID().toString().substring(0, 8);
+        String conflated = "herald_events_dropped_total{mp_scope=\"application\",reason=\"conflated\",transport=\""
+                + label(transport) + "\"}";
+        try (StalledClient slow = stalled(transport, topic)) {
+            double before = publisher.metric(conflated);
+            Map<String, Integer> newest = new HashMap<>();
+            String lastId = null;
+            for (int i = 0; i < EVENTS; i++) {
+                String key = "k" + (i % 10);
+                lastId = publisher.publish(topic, event(i, key));
+                newest.put(key, i);
+            }
+            assertTrue(publisher.metric(conflated) - before > 0, "conflation counted in " + conflated);
+            String finalId = lastId;
+            List<String> seen = slow.readUntil(message -> message.contains(finalId), 60_000);
+            Map<String, Integer> lastSeen = new HashMap<>();
+            for (String message : seen) {
+                int start = message.indexOf("{\"n\":");
+                if (start < 0) {
+                    continue;
+                }
+                JsonObject data = Json.createReader(new StringReader(
+                        message.substring(start, message.indexOf('}', message.indexOf("\"pad\"")) + 1))).readObject();
+                lastSeen.put(data.getString("key"), data.getInt("n"));
+            }
+            assertEquals(newest, lastSeen, "after conflation every key ends at its newest value");
+        }
+    }
+}

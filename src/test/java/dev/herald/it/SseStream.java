@@ -1,0 +1,109 @@
+package dev.herald.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A text/event-stream client on the JDK HttpClient, parsing frames as EventSource does. */
+public final class SseStream extends EventStream {
+    private final HttpResponse<InputStream> response;
+    private final Thread reader;
+    private final List<String> rawLines = new ArrayList<>();
+
+    private SseStream(HttpResponse<InputStream> response) {
+        this.response = response;
+        this.reader = new Thread(this::read, "sse-test-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    public static SseStream open(HeraldServer server, String query, String lastEventIdHeader) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("/api/events?" + query))
+                .header("Accept", "text/event-stream");
+        if (lastEventIdHeader != null) {
+            request.header("Last-Event-ID", lastEventIdHeader);
+        }
+        try {
+            HttpResponse<InputStream> response = Http.CLIENT
+                    .send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return new SseStream(response);
+        } catch (IOException e) {
+            throw new AssertionError("cannot open " + query, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public int status() {
+        return response.statusCode();
+    }
+
+    public HttpHeaders headers() {
+        return response.headers();
+    }
+
+    /** Every line received, including comments and retry fields. */
+    public synchronized List<String> rawLines() {
+        return List.copyOf(rawLines);
+    }
+
+    private void read() {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String id = null;
+            String event = null;
+            StringBuilder data = null;
+            String line;
+            while ((line = lines.readLine()) != null) {
+                synchronized (this) {
+                    rawLines.add(line);
+                }
+                if (line.isEmpty()) {
+                    if (data != null) {
+                        String name = event == null ? "message" : event;
+                        if (name.equals("herald.reset")) {
+                            add(new Received("reset", null, null, data.toString()));
+                        } else if (name.equals("herald.dropped")) {
+                            add(new Received("dropped", null, null, data.toString()));
+                        } else {
+                            add(new Received("event", id, name, data.toString()));
+                        }
+                    }
+                    id = null;
+                    event = null;
+                    data = null;
+                } else if (line.startsWith("id:")) {
+                    id = line.substring(3).trim();
+                } else if (line.startsWith("event:")) {
+                    event = line.substring(6).trim();
+                } else if (line.startsWith("data:")) {
+                    String value = line.substring(5);
+                    value = value.startsWith(" ") ? value.substring(1) : value;
+                    data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                }
+            }
+        } catch (IOException e) {
+            // closed by the test or the server
+        } finally {
+            end();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            response.body().close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+}
