@@ -27,6 +27,7 @@ public class HeraldRuntime {
     private HeraldMetrics metrics;
     private Hub hub;
     private PublishService publisher;
+    private Thread shutdownHook;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         ensureStarted();
@@ -42,6 +43,10 @@ public class HeraldRuntime {
         MetricsFactory.bindGauges(metrics, hub);
         String token = config.publishToken().orElseGet(HeraldRuntime::generatedToken);
         publisher = new PublishService(hub, config, token, metrics);
+        // Payara Micro stops on SIGTERM without undeploying (no @PreDestroy): this hook still tells every
+        // client why it is closed (WebSocket 1001) instead of leaving it to time out
+        shutdownHook = new Thread(this::stop, "herald-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
         LOG.log(Level.INFO, "Herald started: epoch {0}, SSE engine {1}, policies {2}", hub.epoch(),
                 config.sseEngine().name().toLowerCase(java.util.Locale.ROOT), config.hub().policies());
     }
@@ -76,8 +81,20 @@ public class HeraldRuntime {
     }
 
     @PreDestroy
-    synchronized void stop() {
-        if (hub != null) {
+    void undeploy() {
+        try {
+            if (shutdownHook != null) {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            }
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook runs stop() itself
+        }
+        stop();
+    }
+
+    private synchronized void stop() {
+        if (hub != null && !hub.isClosed()) {
+            LOG.log(Level.INFO, "Herald stopping: closing {0} connections", hub.connectionCount());
             hub.close();
         }
     }

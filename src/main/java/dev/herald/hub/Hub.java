@@ -483,6 +483,10 @@ public final class Hub implements AutoCloseable {
         }
     }
 
+    public boolean isClosed() {
+        return closed;
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new HubException(HubException.Reason.CLOSED, "the server is shutting down");

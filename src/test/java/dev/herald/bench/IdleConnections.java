@@ -54,6 +54,8 @@ import java.util.regex.Pattern;
 public final class IdleConnections {
     private static final String TOKEN = "bench-token";
     private static final String TOPIC = "bench";
+    /** -Dbench.histogram=true: class histograms before/after, top heap growth per connection printed. */
+    private static final boolean HISTOGRAM = Boolean.getBoolean("bench.histogram");
     private static final long BATCH_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     public static void main(String[] args) throws Exception {
@@ -86,10 +88,11 @@ public final class IdleConnections {
                     clients.open(warmup, batch, server);
                     awaitGauge(server, transport, warmup, 30);
                     clients.closeAll();
-                    awaitGauge(server, transport, 0, 60);
+                    awaitGauge(server, transport, 0, 180);
                     clients.resetCounters();
                 }
                 Snapshot base = server.snapshot();
+                Map<String, long[]> histogramBefore = HISTOGRAM ? server.histogram("base") : Map.of();
                 System.out.printf("baseline: heap %,d KB used / %,d KB committed, PSS %,d KB, threads %d%n",
                         base.heapUsedKb, base.heapCommittedKb, base.pssKb, base.threads);
 
@@ -99,19 +102,28 @@ public final class IdleConnections {
                 result.opened = clients.opened.get();
                 result.failed = clients.failed.get();
                 result.failures = clients.failureSummary();
-                result.gauge = gauge(server, transport);
+                // the response head can precede the hub registration (Tyrus answers 101 before onOpen runs)
+                result.gauge = awaitGauge(server, transport, result.opened, 10);
                 System.out.printf("opened %d, failed %d in %.1f s; herald_connections{transport=\"%s\"} = %d%n",
                         result.opened, result.failed, result.openSeconds, transport, result.gauge);
 
                 Snapshot loaded = server.snapshot();
+                if (HISTOGRAM) {
+                    printHistogramDiff(histogramBefore, server.histogram("loaded"), n);
+                }
                 result.serverClosedWhileOpen = clients.closedByServer.get();
                 int held = result.opened - result.serverClosedWhileOpen;
                 result.measure(base, loaded, Math.max(held, 1));
                 System.out.printf("loaded:   heap %,d KB used / %,d KB committed, PSS %,d KB, threads %d%n",
                         loaded.heapUsedKb, loaded.heapCommittedKb, loaded.pssKb, loaded.threads);
 
+                long closing = System.nanoTime();
                 clients.closeAll();
-                result.gaugeAfterClose = awaitGauge(server, transport, 0, 60);
+                result.gaugeAfterClose = awaitGauge(server, transport, 0, 180);
+                result.closeSeconds = (System.nanoTime() - closing) / 1e9;
+                result.closedReasons = closedReasons(server, transport);
+                System.out.printf("closed all; gauge %d after %.1f s; %s%n", result.gaugeAfterClose,
+                        result.closeSeconds, result.closedReasons);
             }
             result.serverAlive = server.process.isAlive();
         }
@@ -140,6 +152,35 @@ public final class IdleConnections {
             }
             // the server closes its side asynchronously; there is nothing to wait on but the gauge itself
             Thread.sleep(250);
+        }
+    }
+
+    /** herald_connections_closed_total{transport=...,reason=...} values, as "reason=count, ...". */
+    private static String closedReasons(Server server, String transport) {
+        Map<String, Long> reasons = new TreeMap<>();
+        for (String line : server.get("/metrics").body.split("\n")) {
+            if (line.startsWith("herald_connections_closed_total{") && line.contains("transport=\"" + transport + "\"")) {
+                Matcher reason = Pattern.compile("reason=\"([^\"]*)\"").matcher(line);
+                String value = line.substring(line.lastIndexOf('}') + 1).trim().split("\\s+")[0];
+                reasons.put(reason.find() ? reason.group(1) : "?", (long) Double.parseDouble(value));
+            }
+        }
+        return "closed_total" + reasons;
+    }
+
+    private static void printHistogramDiff(Map<String, long[]> before, Map<String, long[]> after, int n) {
+        record Growth(String type, long instances, long bytes) {
+        }
+        List<Growth> growth = new ArrayList<>();
+        after.forEach((type, counts) -> {
+            long[] old = before.getOrDefault(type, new long[2]);
+            growth.add(new Growth(type, counts[0] - old[0], counts[1] - old[1]));
+        });
+        growth.sort(Comparator.comparingLong(Growth::bytes).reversed());
+        System.out.println("  heap growth per connection by class (GC.class_histogram, top 25):");
+        for (Growth g : growth.subList(0, Math.min(25, growth.size()))) {
+            System.out.printf(Locale.ROOT, "    %8.1f B  %6.2f inst  %s%n", g.bytes / (double) n, g.instances / (double) n,
+                    g.type);
         }
     }
 
@@ -272,6 +313,19 @@ public final class IdleConnections {
             return new Snapshot(Long.parseLong(heap.group(2)), Long.parseLong(heap.group(1)), pss, rss, threads());
         }
 
+        /** jcmd GC.class_histogram (a full GC first), saved next to the log; class -> {instances, bytes}. */
+        Map<String, long[]> histogram(String label) throws IOException, InterruptedException {
+            String text = jcmd("GC.class_histogram");
+            Files.writeString(Path.of(log.toString().replace(".log", "-histo-" + label + ".txt")), text);
+            Map<String, long[]> classes = new TreeMap<>();
+            Matcher row = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)").matcher(text);
+            while (row.find()) {
+                classes.merge(row.group(3), new long[] {Long.parseLong(row.group(1)), Long.parseLong(row.group(2))},
+                        (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+            }
+            return classes;
+        }
+
         int threads() {
             try {
                 for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
@@ -296,10 +350,15 @@ public final class IdleConnections {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
             }
         }
 
@@ -664,12 +723,18 @@ public final class IdleConnections {
         }
 
         @Override
-        public void close() throws IOException, InterruptedException {
-            closeAll();
-            running = false;
-            selector.wakeup();
-            thread.join(5_000);
-            selector.close();
+        public void close() throws IOException {
+            try {
+                closeAll();
+                running = false;
+                selector.wakeup();
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                running = false;
+                selector.close();
+            }
         }
     }
 
@@ -709,6 +774,8 @@ public final class IdleConnections {
         long gaugeAfterClose = -1;
         int maxThreads;
         double openSeconds;
+        double closeSeconds;
+        String closedReasons = "";
         Snapshot base;
         Snapshot loaded;
         double heapKb;
@@ -756,11 +823,11 @@ public final class IdleConnections {
             return String.format(Locale.ROOT,
                     "RESULT %s/%s N=%d opened=%d failed=%d gauge=%d heap=%.2f KB/conn native=%.2f KB/conn"
                             + " sum=%.2f KB/conn (pssDelta=%.2f KB/conn, committedHeap %d->%d KB)"
-                            + " threads=%d->%d (max %d) open=%.1fs gaugeAfterClose=%d OOM=%d SEVERE=%d held=%s%s",
+                            + " threads=%d->%d (max %d) open=%.1fs gaugeAfterClose=%d (%.0fs) OOM=%d SEVERE=%d held=%s%s",
                     transport, engine, n, opened, failed, gauge, heapKb, nativeKb, heapKb + nativeKb, pssKb,
                     base == null ? -1 : base.heapCommittedKb, loaded == null ? -1 : loaded.heapCommittedKb,
                     base == null ? -1 : base.threads, loaded == null ? -1 : loaded.threads, maxThreads, openSeconds,
-                    gaugeAfterClose, outOfMemoryErrors, severe, held ? "YES" : "NO",
+                    gaugeAfterClose, closeSeconds, outOfMemoryErrors, severe, held ? "YES" : "NO",
                     failed > 0 || serverClosedWhileOpen > 0 ? " failures=" + failures : "");
         }
 
@@ -771,13 +838,13 @@ public final class IdleConnections {
                             + "\"heapKbPerConn\":%.3f,\"nativeKbPerConn\":%.3f,\"sumKbPerConn\":%.3f,"
                             + "\"pssDeltaKbPerConn\":%.3f,\"heapUsedKb\":[%d,%d],\"heapCommittedKb\":[%d,%d],"
                             + "\"pssKb\":[%d,%d],\"rssKb\":[%d,%d],\"threads\":[%d,%d],\"maxThreads\":%d,"
-                            + "\"openSeconds\":%.2f,\"outOfMemoryErrors\":%d,\"tooManyOpenFiles\":%d,\"severe\":%d,"
+                            + "\"openSeconds\":%.2f,\"closeSeconds\":%.2f,\"closedReasons\":\"%s\",\"outOfMemoryErrors\":%d,\"tooManyOpenFiles\":%d,\"severe\":%d,"
                             + "\"held\":%s,\"java\":\"%s\",\"jvm\":\"-Xmx%s -Xss256k -XX:+UseG1GC -XX:+AlwaysPreTouch\"}",
                     Instant.now(), transport, engine, n, opened, failed, serverClosedWhileOpen,
                     failures.replace("\"", "'"), gauge, gaugeAfterClose, heapKb, nativeKb, heapKb + nativeKb, pssKb,
                     base.heapUsedKb, loaded.heapUsedKb, base.heapCommittedKb, loaded.heapCommittedKb,
                     base.pssKb, loaded.pssKb, base.rssKb, loaded.rssKb, base.threads, loaded.threads, maxThreads,
-                    openSeconds, outOfMemoryErrors, tooManyFiles, severe, held, System.getProperty("java.version"),
+                    openSeconds, closeSeconds, closedReasons, outOfMemoryErrors, tooManyFiles, severe, held, System.getProperty("java.version"),
                     System.getProperty("bench.xmx", "512m"));
         }
     }

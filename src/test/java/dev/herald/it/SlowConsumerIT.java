@@ -100,7 +100,7 @@ class SlowConsumerIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"SSE_SERVLET", "WS"})
+    @EnumSource(Transport.class)
     void conflationDeliversTheNewestValueOfEveryKey(Transport transport) {
         HeraldServer server = transport.server();
         Publisher publisher = new Publisher(server);
