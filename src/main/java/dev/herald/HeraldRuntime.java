@@ -3,7 +3,7 @@ package dev.herald;
 import dev.herald.config.HeraldConfig;
 import dev.herald.hub.Hub;
 import dev.herald.observability.HeraldMetrics;
-import dev.herald.observability.MetricsFactory;
+import dev.herald.observability.Observability;
 import dev.herald.publish.PublishService;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,11 +38,13 @@ public class HeraldRuntime {
             return;
         }
         config = HeraldConfig.from(ConfigProvider.getConfig(HeraldRuntime.class.getClassLoader()));
-        metrics = MetricsFactory.create();
-        hub = new Hub(config.hub(), metrics);
-        MetricsFactory.bindGauges(metrics, hub);
+        Observability observability = Observability.create(Observability.backend(config.metricsBackend()));
+        metrics = observability.metrics();
+        hub = new Hub(config.hub(), metrics, observability.tracing().fanOutObserver(),
+                Long.toString(System.currentTimeMillis(), 36));
+        observability.bind(hub);
         String token = config.publishToken().orElseGet(HeraldRuntime::generatedToken);
-        publisher = new PublishService(hub, config, token, metrics);
+        publisher = new PublishService(hub, config, token, metrics, observability.tracing());
         // Payara Micro stops on SIGTERM without undeploying (no @PreDestroy): this hook still tells every
         // client why it is closed (WebSocket 1001) instead of leaving it to time out
         shutdownHook = new Thread(this::stop, "herald-shutdown");

@@ -20,7 +20,8 @@ public record HeraldConfig(
         Duration sseRetry,
         int idempotencyMaxKeys,
         boolean demoEnabled,
-        Duration demoInterval) {
+        Duration demoInterval,
+        String metricsBackend) {
 
     public enum SseEngine { SERVLET, JAXRS }
 
@@ -54,7 +55,8 @@ public record HeraldConfig(
                 duration(config, "herald.sse.retry", Duration.ofSeconds(3)),
                 integer(config, "herald.idempotency.max-keys", 10_000),
                 config.getOptionalValue("herald.demo.enabled", Boolean.class).orElse(false),
-                duration(config, "herald.demo.interval", Duration.ofMillis(250)));
+                duration(config, "herald.demo.interval", Duration.ofMillis(250)),
+                string(config, "herald.metrics", "auto"));
     }
 
     private static String string(Config config, String key, String fallback) {

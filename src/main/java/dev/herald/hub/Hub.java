@@ -30,6 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Hub implements AutoCloseable {
     private final HubSettings settings;
     private final HeraldMetrics metrics;
+    private final FanOutObserver fanOutObserver;
     private final String epoch;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Topic> topics = new HashMap<>();
@@ -48,12 +49,17 @@ public final class Hub implements AutoCloseable {
     private volatile boolean closed;
 
     public Hub(HubSettings settings, HeraldMetrics metrics) {
-        this(settings, metrics, Long.toString(System.currentTimeMillis(), 36));
+        this(settings, metrics, FanOutObserver.NONE, Long.toString(System.currentTimeMillis(), 36));
     }
 
     public Hub(HubSettings settings, HeraldMetrics metrics, String epoch) {
+        this(settings, metrics, FanOutObserver.NONE, epoch);
+    }
+
+    public Hub(HubSettings settings, HeraldMetrics metrics, FanOutObserver fanOutObserver, String epoch) {
         this.settings = settings;
         this.metrics = metrics;
+        this.fanOutObserver = fanOutObserver;
         this.epoch = epoch;
         AtomicInteger threadNumber = new AtomicInteger();
         // each subscriber is queued here at most once (it tracks whether it is scheduled), so the work queue
@@ -117,21 +123,29 @@ public final class Hub implements AutoCloseable {
                     System.nanoTime(), System.currentTimeMillis());
             target.lastId = event.id();
             retain(target, event);
-            List<Subscriber> overflowed = null;
+            long fanOutStart = System.nanoTime();
+            int overflows = 0;
+            List<Subscriber> disconnected = null;
             for (Subscriber subscriber : target.subscribers) {
-                if (!subscriber.offer(event)) {
-                    if (overflowed == null) {
-                        overflowed = new ArrayList<>();
+                int outcome = subscriber.offer(event);
+                if (outcome != Subscriber.QUEUED) {
+                    overflows++;
+                }
+                if (outcome == Subscriber.MUST_DISCONNECT) {
+                    if (disconnected == null) {
+                        disconnected = new ArrayList<>();
                     }
-                    overflowed.add(subscriber);
+                    disconnected.add(subscriber);
                 }
             }
-            if (overflowed != null) {
-                for (Subscriber subscriber : overflowed) {
+            int subscriberCount = target.subscribers.size();
+            if (disconnected != null) {
+                for (Subscriber subscriber : disconnected) {
                     close(subscriber, CloseReason.SLOW_CONSUMER);
                 }
             }
             metrics.eventPublished();
+            fanOutObserver.fannedOut(event, subscriberCount, overflows, fanOutStart, System.nanoTime());
             return event;
         } finally {
             lock.unlock();

@@ -108,25 +108,30 @@ public final class Subscriber implements Runnable {
         }
     }
 
+    /** {@link #offer} outcomes. */
+    static final int QUEUED = 0;
+    static final int QUEUED_AFTER_OVERFLOW = 1;
+    static final int MUST_DISCONNECT = 2;
+
     /**
      * Enqueues a live event, applying the topic's overflow policy when the queue is full. Never blocks.
-     * Returns false if the policy says to disconnect: the hub closes the subscriber once fan-out is done.
+     * On {@link #MUST_DISCONNECT} the hub closes the subscriber once fan-out is done.
      */
-    boolean offer(Event event) {
+    int offer(Event event) {
         boolean submit;
-        boolean disconnect = false;
+        int outcome = QUEUED;
         synchronized (this) {
             if (closed) {
-                return true;
+                return QUEUED;
             }
             if (count > 0 && (count >= maxEvents || queuedBytes + event.sizeBytes() > maxBytes)) {
-                disconnect = !makeRoom(event);
+                outcome = makeRoom(event) ? QUEUED_AFTER_OVERFLOW : MUST_DISCONNECT;
             }
-            if (!disconnect) {
+            if (outcome != MUST_DISCONNECT) {
                 append(event);
                 hub.metrics().queueDepth(sink.transport(), count);
             }
-            submit = !disconnect && !scheduled && !inFlight && !awaitingWritable;
+            submit = outcome != MUST_DISCONNECT && !scheduled && !inFlight && !awaitingWritable;
             if (submit) {
                 scheduled = true;
             }
@@ -134,7 +139,7 @@ public final class Subscriber implements Runnable {
         if (submit) {
             hub.execute(this);
         }
-        return !disconnect;
+        return outcome;
     }
 
     /** Returns false if the policy says this subscriber must be disconnected instead. */

@@ -1,6 +1,5 @@
 package dev.herald.observability;
 
-import dev.herald.hub.Hub;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Inject;
@@ -8,7 +7,7 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * Holds the injected application MetricRegistry (servers produce it per injection point, so it cannot be
- * looked up directly). Only {@link MetricsFactory} touches this class, and only when the API is present;
+ * looked up directly). Only {@link Observability} touches this class, and only when the API is present;
  * where it is absent the container skips the bean with a class-loading warning.
  */
 @ApplicationScoped
@@ -21,15 +20,7 @@ public class MicroProfileBinding {
         return registry;
     }
 
-    static HeraldMetrics create() {
-        return new MicroProfileMetrics(instance().registry());
-    }
-
-    static void bindGauges(MicroProfileMetrics metrics, Hub hub) {
-        metrics.registerGauges(instance().registry(), hub);
-    }
-
-    private static MicroProfileBinding instance() {
-        return CDI.current().select(MicroProfileBinding.class).get();
+    static MetricRegistry lookup() {
+        return CDI.current().select(MicroProfileBinding.class).get().registry();
     }
 }

@@ -2,86 +2,98 @@ package dev.herald.observability;
 
 import dev.herald.hub.Hub;
 import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.Histogram;
 import org.eclipse.microprofile.metrics.Metadata;
-import org.eclipse.microprofile.metrics.MetricID;
 import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
-import org.eclipse.microprofile.metrics.Timer;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Herald's metrics on MicroProfile Metrics 5. Every labelled series is created up front, so recording is a
- * map lookup and a lock-free increment. MP Metrics appends {@code _total} and unit suffixes itself, hence
- * the registered names lack them. Loaded only when the API is present (see {@link MetricsFactory}).
+ * Herald's metrics on MicroProfile Metrics 5 ({@code /metrics} on Payara). Counters are MP counters created
+ * up front for every label value, so recording is a map lookup and a lock-free increment; MP appends
+ * {@code _total} itself, hence the names lack it. Histograms are Herald's own lock-free
+ * {@link BucketHistogram}s exported as {@code _bucket{le}}/{@code _sum}/{@code _count} gauges: MP timers
+ * and histograms keep a locked, allocating reservoir per update, too costly per delivery.
  */
 final class MicroProfileMetrics implements HeraldMetrics {
-    static final List<String> TRANSPORTS = List.of("sse", "ws");
-    static final List<String> CLOSE_REASONS = List.of("client-gone", "slow-consumer", "write-timeout", "bad-request",
-            "shutdown");
-    static final List<String> DROP_REASONS = List.of("drop-oldest", "conflated", "disconnect");
-    static final List<String> REJECT_ENDPOINTS = List.of("publish", "sse", "ws");
-    static final List<String> REJECT_REASONS = List.of("unauthorized", "invalid-topic", "unsupported-media-type",
-            "too-large", "invalid-json", "no-topics", "too-many-topics", "topic-limit", "connection-limit",
-            "bad-message", "closed");
-
+    private final MetricRegistry registry;
+    private final TransportHistograms histograms = new TransportHistograms();
     private final Counter published;
     private final Map<String, Counter> opened = new HashMap<>();
     private final Map<String, Map<String, Counter>> closed = new HashMap<>();
     private final Map<String, Counter> delivered = new HashMap<>();
-    private final Map<String, Timer> latency = new HashMap<>();
     private final Map<String, Map<String, Counter>> dropped = new HashMap<>();
-    private final Map<String, Histogram> queueDepth = new HashMap<>();
     private final Map<String, Counter> resumes = new HashMap<>();
     private final Map<String, Map<String, Counter>> rejected = new HashMap<>();
 
     MicroProfileMetrics(MetricRegistry registry) {
+        this.registry = registry;
         published = registry.counter(meta("herald_events_published", "Events accepted for publishing"));
-        for (String transport : TRANSPORTS) {
+        for (String transport : MetricLabels.TRANSPORTS) {
             Tag t = new Tag("transport", transport);
             opened.put(transport, registry.counter(meta("herald_connections_opened", "Connections opened"), t));
             delivered.put(transport, registry.counter(meta("herald_events_delivered",
                     "Event frames handed to a client connection"), t));
-            latency.put(transport, registry.timer(Metadata.builder().withName("herald_delivery_latency")
-                    .withDescription("Publish accepted to frame written").withUnit(MetricUnits.SECONDS).build(), t));
-            queueDepth.put(transport, registry.histogram(meta("herald_queue_depth",
-                    "Subscriber queue depth, sampled at enqueue"), t));
-            closed.put(transport, series(registry, "herald_connections_closed", "Connections closed, by reason",
-                    CLOSE_REASONS, "reason", t));
-            dropped.put(transport, series(registry, "herald_events_dropped",
-                    "Events not delivered to a slow client, by reason", DROP_REASONS, "reason", t));
+            closed.put(transport, series("herald_connections_closed", "Connections closed, by reason",
+                    "reason", MetricLabels.CLOSE_REASONS, t));
+            dropped.put(transport, series("herald_events_dropped",
+                    "Events not delivered to a slow client, by reason", "reason", MetricLabels.DROP_REASONS, t));
         }
-        for (String outcome : List.of("exact", "reset")) {
+        for (String outcome : MetricLabels.RESUME_OUTCOMES) {
             resumes.put(outcome, registry.counter(meta("herald_resumes", "Resume requests by outcome"),
                     new Tag("outcome", outcome)));
         }
-        for (String endpoint : REJECT_ENDPOINTS) {
-            rejected.put(endpoint, series(registry, "herald_requests_rejected", "Requests refused, by reason",
-                    REJECT_REASONS, "reason", new Tag("endpoint", endpoint)));
+        for (String endpoint : MetricLabels.REJECT_ENDPOINTS) {
+            rejected.put(endpoint, series("herald_requests_rejected", "Requests refused, by reason", "reason",
+                    MetricLabels.REJECT_REASONS, new Tag("endpoint", endpoint)));
         }
+        histograms.byName().forEach((name, perTransport) -> perTransport.forEach((transport, histogram) ->
+                registerHistogram(name, histogram, new Tag("transport", transport))));
+        gauge("process_open_fds", "Open file descriptors", ProcessStats::openFileDescriptors);
+        gauge("process_max_fds", "Maximum open file descriptors", ProcessStats::maxFileDescriptors);
+        gauge("process_cpu_seconds_total", "CPU seconds used by the process", ProcessStats::cpuSeconds);
     }
 
-    void registerGauges(MetricRegistry registry, Hub hub) {
-        for (String transport : TRANSPORTS) {
-            registry.gauge(new MetricID("herald_connections", new Tag("transport", transport)), hub,
-                    h -> h.connectionCount(transport));
+    /** Gauges read from the hub at scrape time. */
+    void registerGauges(Hub hub) {
+        for (String transport : MetricLabels.TRANSPORTS) {
+            registry.gauge(meta("herald_connections", "Open connections"), hub,
+                    h -> h.connectionCount(transport), new Tag("transport", transport));
         }
-        registry.gauge(new MetricID("herald_topics"), hub, Hub::topicCount);
-        registry.gauge(new MetricID("herald_history_events"), hub, Hub::retainedEvents);
-        registry.gauge(new MetricID("herald_history_bytes"), hub, Hub::retainedBytes);
+        registry.gauge(meta("herald_topics", "Topics on this node"), hub, Hub::topicCount);
+        registry.gauge(meta("herald_history_events", "Events retained for resume"), hub, Hub::retainedEvents);
+        registry.gauge(meta("herald_history_bytes", "Bytes retained for resume"), hub, Hub::retainedBytes);
+        registry.gauge(meta("herald_queue_max_events", "Per-subscriber queue bound"), hub,
+                h -> h.settings().queueMaxEvents());
+        registry.gauge(meta("herald_backplane_up", "1 while the event log accepts and delivers events"), hub,
+                h -> h.isClosed() ? 0 : 1);
+    }
+
+    private void registerHistogram(String name, BucketHistogram histogram, Tag transport) {
+        for (int i = 0; i < histogram.bucketCount(); i++) {
+            int bucket = i;
+            registry.gauge(meta(name + "_bucket", "Cumulative histogram bucket"), histogram,
+                    h -> h.cumulative(bucket), transport, new Tag("le", histogram.le(i)));
+        }
+        registry.gauge(meta(name + "_bucket", "Cumulative histogram bucket"), histogram,
+                BucketHistogram::count, transport, new Tag("le", "+Inf"));
+        registry.gauge(meta(name + "_count", "Observations"), histogram, BucketHistogram::count, transport);
+        registry.gauge(meta(name + "_sum", "Sum of observations"), histogram, BucketHistogram::sum, transport);
+    }
+
+    private <R extends Number> void gauge(String name, String description, java.util.function.Supplier<R> value) {
+        Function<Object, R> read = ignored -> value.get();
+        registry.gauge(meta(name, description), this, read);
     }
 
     private static Metadata meta(String name, String description) {
         return Metadata.builder().withName(name).withDescription(description).build();
     }
 
-    private static Map<String, Counter> series(MetricRegistry registry, String name, String description,
-                                               List<String> values, String label, Tag fixed) {
+    private Map<String, Counter> series(String name, String description, String label, List<String> values, Tag fixed) {
         Map<String, Counter> counters = new HashMap<>();
         for (String value : values) {
             counters.put(value, registry.counter(meta(name, description), fixed, new Tag(label, value)));
@@ -111,7 +123,7 @@ final class MicroProfileMetrics implements HeraldMetrics {
     @Override
     public void connectionClosed(String transport, String reason) {
         increment(closed, transport, reason, 1);
-        if (reason.equals("slow-consumer") || reason.equals("write-timeout")) {
+        if (MetricLabels.isDisconnectDrop(reason)) {
             increment(dropped, transport, "disconnect", 1);
         }
     }
@@ -124,10 +136,7 @@ final class MicroProfileMetrics implements HeraldMetrics {
     @Override
     public void eventDelivered(String transport, long latencyNanos) {
         increment(delivered, transport, 1);
-        Timer timer = latency.get(transport);
-        if (timer != null) {
-            timer.update(Duration.ofNanos(latencyNanos));
-        }
+        histograms.latency(transport, latencyNanos);
     }
 
     @Override
@@ -137,10 +146,7 @@ final class MicroProfileMetrics implements HeraldMetrics {
 
     @Override
     public void queueDepth(String transport, int depth) {
-        Histogram histogram = queueDepth.get(transport);
-        if (histogram != null) {
-            histogram.update(depth);
-        }
+        histograms.queueDepth(transport, depth);
     }
 
     @Override

@@ -3,9 +3,11 @@ package dev.herald.publish;
 import dev.herald.config.HeraldConfig;
 import dev.herald.hub.Event;
 import dev.herald.hub.Hub;
+import dev.herald.hub.HubException;
 import dev.herald.hub.OverflowPolicy;
 import dev.herald.hub.Topics;
 import dev.herald.observability.HeraldMetrics;
+import dev.herald.observability.Tracing;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -28,12 +30,14 @@ public final class PublishService {
     private final byte[] token;
     private final HeraldMetrics metrics;
     private final IdempotencyKeys idempotencyKeys;
+    private final Tracing tracing;
 
-    public PublishService(Hub hub, HeraldConfig config, String token, HeraldMetrics metrics) {
+    public PublishService(Hub hub, HeraldConfig config, String token, HeraldMetrics metrics, Tracing tracing) {
         this.hub = hub;
         this.config = config;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.metrics = metrics;
+        this.tracing = tracing;
         this.idempotencyKeys = new IdempotencyKeys(config.idempotencyMaxKeys(), config.hub().historyMaxAge());
     }
 
@@ -64,10 +68,19 @@ public final class PublishService {
         JsonValue value = parse(json);
         OverflowPolicy policy = config.hub().policies().forTopic(topic);
         String key = policy.kind() == OverflowPolicy.Kind.CONFLATE ? keyOf(value, policy.conflationKey()) : null;
-        if (idempotencyKey == null || idempotencyKey.isBlank()) {
-            return hub.publish(topic, json, key, traceParent).id();
+        try (Tracing.PublishTrace trace = tracing.startPublish(topic, traceParent)) {
+            String carried = trace.traceParent();
+            try {
+                String id = idempotencyKey == null || idempotencyKey.isBlank()
+                        ? hub.publish(topic, json, key, carried).id()
+                        : idempotencyKeys.publishOnce(topic, idempotencyKey, () -> hub.publish(topic, json, key, carried));
+                trace.published(id);
+                return id;
+            } catch (HubException e) {
+                trace.failed(e.reason().label());
+                throw e;
+            }
         }
-        return idempotencyKeys.publishOnce(topic, idempotencyKey, () -> hub.publish(topic, json, key, traceParent));
     }
 
     /** Counts a rejected publish; the API calls this for every refusal so metrics match responses. */

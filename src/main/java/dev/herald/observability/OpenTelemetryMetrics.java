@@ -1,0 +1,182 @@
+package dev.herald.observability;
+
+import dev.herald.hub.Hub;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Herald's metrics on the OpenTelemetry metrics API, exported over OTLP by the server's SDK, for servers
+ * without MicroProfile Metrics (WildFly 39). Same names as {@link MicroProfileMetrics} once converted to
+ * Prometheus (counters get {@code _total}; no units are declared, so no unit suffix is added). Attributes
+ * are built once: recording allocates nothing.
+ */
+final class OpenTelemetryMetrics implements HeraldMetrics {
+    private static final AttributeKey<String> TRANSPORT = AttributeKey.stringKey("transport");
+    private static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
+
+    private final Meter meter;
+    private final TransportHistograms histograms = new TransportHistograms();
+    private final LongCounter published;
+    private final LongCounter opened;
+    private final LongCounter closed;
+    private final LongCounter delivered;
+    private final LongCounter dropped;
+    private final LongCounter resumes;
+    private final LongCounter rejected;
+    private final Map<String, Attributes> byTransport = new HashMap<>();
+    private final Map<String, Map<String, Attributes>> byTransportAndReason = new HashMap<>();
+    private final Map<String, Attributes> byOutcome = new HashMap<>();
+    private final Map<String, Map<String, Attributes>> byEndpointAndReason = new HashMap<>();
+
+    OpenTelemetryMetrics(Meter meter) {
+        this.meter = meter;
+        published = counter("herald_events_published", "Events accepted for publishing");
+        opened = counter("herald_connections_opened", "Connections opened");
+        closed = counter("herald_connections_closed", "Connections closed, by reason");
+        delivered = counter("herald_events_delivered", "Event frames handed to a client connection");
+        dropped = counter("herald_events_dropped", "Events not delivered to a slow client, by reason");
+        resumes = counter("herald_resumes", "Resume requests by outcome");
+        rejected = counter("herald_requests_rejected", "Requests refused, by reason");
+        for (String transport : MetricLabels.TRANSPORTS) {
+            byTransport.put(transport, Attributes.of(TRANSPORT, transport));
+            Map<String, Attributes> reasons = new HashMap<>();
+            for (String reason : concat(MetricLabels.CLOSE_REASONS, MetricLabels.DROP_REASONS)) {
+                reasons.put(reason, Attributes.of(TRANSPORT, transport, REASON, reason));
+            }
+            byTransportAndReason.put(transport, reasons);
+        }
+        for (String outcome : MetricLabels.RESUME_OUTCOMES) {
+            byOutcome.put(outcome, Attributes.of(AttributeKey.stringKey("outcome"), outcome));
+        }
+        for (String endpoint : MetricLabels.REJECT_ENDPOINTS) {
+            Map<String, Attributes> reasons = new HashMap<>();
+            for (String reason : MetricLabels.REJECT_REASONS) {
+                reasons.put(reason, Attributes.of(AttributeKey.stringKey("endpoint"), endpoint, REASON, reason));
+            }
+            byEndpointAndReason.put(endpoint, reasons);
+        }
+        histograms.byName().forEach((name, perTransport) -> perTransport.forEach((transport, histogram) ->
+                registerHistogram(name, histogram, transport)));
+        gauge("process_open_fds", "Open file descriptors", ignored -> ProcessStats.openFileDescriptors(), null);
+        gauge("process_max_fds", "Maximum open file descriptors", ignored -> ProcessStats.maxFileDescriptors(), null);
+        gauge("process_cpu_seconds_total", "CPU seconds used by the process", ignored -> ProcessStats.cpuSeconds(), null);
+    }
+
+    void registerGauges(Hub hub) {
+        meter.gaugeBuilder("herald_connections").setDescription("Open connections").buildWithCallback(m -> {
+            for (String transport : MetricLabels.TRANSPORTS) {
+                m.record(hub.connectionCount(transport), byTransport.get(transport));
+            }
+        });
+        gauge("herald_topics", "Topics on this node", ignored -> hub.topicCount(), hub);
+        gauge("herald_history_events", "Events retained for resume", ignored -> hub.retainedEvents(), hub);
+        gauge("herald_history_bytes", "Bytes retained for resume", ignored -> hub.retainedBytes(), hub);
+        gauge("herald_queue_max_events", "Per-subscriber queue bound", ignored -> hub.settings().queueMaxEvents(), hub);
+        gauge("herald_backplane_up", "1 while the event log accepts and delivers events",
+                ignored -> hub.isClosed() ? 0 : 1, hub);
+    }
+
+    private LongCounter counter(String name, String description) {
+        return meter.counterBuilder(name).setDescription(description).build();
+    }
+
+    private void gauge(String name, String description, ToDoubleFunction<Object> value, Object target) {
+        meter.gaugeBuilder(name).setDescription(description).buildWithCallback(m -> m.record(value.applyAsDouble(target)));
+    }
+
+    private void registerHistogram(String name, BucketHistogram histogram, String transport) {
+        Attributes[] buckets = new Attributes[histogram.bucketCount() + 1];
+        for (int i = 0; i < histogram.bucketCount(); i++) {
+            buckets[i] = Attributes.of(TRANSPORT, transport, AttributeKey.stringKey("le"), histogram.le(i));
+        }
+        buckets[histogram.bucketCount()] = Attributes.of(TRANSPORT, transport, AttributeKey.stringKey("le"), "+Inf");
+        Attributes attributes = Attributes.of(TRANSPORT, transport);
+        meter.gaugeBuilder(name + "_bucket").ofLongs().buildWithCallback(m -> {
+            for (int i = 0; i < histogram.bucketCount(); i++) {
+                m.record(histogram.cumulative(i), buckets[i]);
+            }
+            m.record(histogram.count(), buckets[histogram.bucketCount()]);
+        });
+        meter.gaugeBuilder(name + "_count").ofLongs().buildWithCallback(m -> m.record(histogram.count(), attributes));
+        meter.gaugeBuilder(name + "_sum").buildWithCallback(m -> m.record(histogram.sum(), attributes));
+    }
+
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+
+    private static Attributes lookup(Map<String, Map<String, Attributes>> table, String outer, String inner) {
+        Map<String, Attributes> row = table.get(outer);
+        return row == null ? null : row.get(inner);
+    }
+
+    @Override
+    public void connectionOpened(String transport) {
+        Attributes attributes = byTransport.get(transport);
+        if (attributes != null) {
+            opened.add(1, attributes);
+        }
+    }
+
+    @Override
+    public void connectionClosed(String transport, String reason) {
+        Attributes attributes = lookup(byTransportAndReason, transport, reason);
+        if (attributes != null) {
+            closed.add(1, attributes);
+        }
+        if (MetricLabels.isDisconnectDrop(reason)) {
+            eventsDropped(transport, "disconnect", 1);
+        }
+    }
+
+    @Override
+    public void eventPublished() {
+        published.add(1);
+    }
+
+    @Override
+    public void eventDelivered(String transport, long latencyNanos) {
+        Attributes attributes = byTransport.get(transport);
+        if (attributes != null) {
+            delivered.add(1, attributes);
+        }
+        histograms.latency(transport, latencyNanos);
+    }
+
+    @Override
+    public void eventsDropped(String transport, String reason, long count) {
+        Attributes attributes = lookup(byTransportAndReason, transport, reason);
+        if (attributes != null) {
+            dropped.add(count, attributes);
+        }
+    }
+
+    @Override
+    public void queueDepth(String transport, int depth) {
+        histograms.queueDepth(transport, depth);
+    }
+
+    @Override
+    public void resumed(String outcome) {
+        Attributes attributes = byOutcome.get(outcome);
+        if (attributes != null) {
+            resumes.add(1, attributes);
+        }
+    }
+
+    @Override
+    public void requestRejected(String endpoint, String reason) {
+        Attributes attributes = lookup(byEndpointAndReason, endpoint, reason);
+        if (attributes != null) {
+            rejected.add(1, attributes);
+        }
+    }
+}
