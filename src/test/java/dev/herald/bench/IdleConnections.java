@@ -1,13 +1,10 @@
 package dev.herald.bench;
 
+import dev.herald.it.HeraldServer;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -78,9 +75,9 @@ public final class IdleConnections {
 
         Result result = new Result(transport, engine, n);
         String name = transport + "-" + engine + "-" + n;
-        try (Server server = Server.start(name, engine)) {
-            result.serverLog = server.log.toString();
-            try (Clients clients = new Clients(transport, server.port)) {
+        try (HeraldServer server = startServer(name, engine)) {
+            result.serverLog = server.log().toString();
+            try (Clients clients = new Clients(transport, server.port())) {
                 if (warmup > 0) {
                     // loads classes, JITs and lazily initialised container parts (Tyrus, Jersey SSE) so the
                     // baseline does not bill one-time costs to the connections
@@ -91,8 +88,8 @@ public final class IdleConnections {
                     awaitGauge(server, transport, 0, 180);
                     clients.resetCounters();
                 }
-                Snapshot base = server.snapshot();
-                Map<String, long[]> histogramBefore = HISTOGRAM ? server.histogram("base") : Map.of();
+                Snapshot base = snapshot(server);
+                Map<String, long[]> histogramBefore = HISTOGRAM ? histogram(server, "base") : Map.of();
                 System.out.printf("baseline: heap %,d KB used / %,d KB committed, PSS %,d KB, threads %d%n",
                         base.heapUsedKb, base.heapCommittedKb, base.pssKb, base.threads);
 
@@ -107,9 +104,9 @@ public final class IdleConnections {
                 System.out.printf("opened %d, failed %d in %.1f s; herald_connections{transport=\"%s\"} = %d%n",
                         result.opened, result.failed, result.openSeconds, transport, result.gauge);
 
-                Snapshot loaded = server.snapshot();
+                Snapshot loaded = snapshot(server);
                 if (HISTOGRAM) {
-                    printHistogramDiff(histogramBefore, server.histogram("loaded"), n);
+                    printHistogramDiff(histogramBefore, histogram(server, "loaded"), n);
                 }
                 result.serverClosedWhileOpen = clients.closedByServer.get();
                 int held = result.opened - result.serverClosedWhileOpen;
@@ -125,7 +122,7 @@ public final class IdleConnections {
                 System.out.printf("closed all; gauge %d after %.1f s; %s%n", result.gaugeAfterClose,
                         result.closeSeconds, result.closedReasons);
             }
-            result.serverAlive = server.process.isAlive();
+            result.serverAlive = server.isAlive();
         }
         result.scanLog(Path.of(result.serverLog));
         result.held = result.failed == 0 && result.opened == n && result.gauge == n
@@ -138,7 +135,7 @@ public final class IdleConnections {
     }
 
     /** Polls the gauge until it equals {@code expected} or the deadline passes; returns the last value. */
-    private static long awaitGauge(Server server, String transport, long expected, int seconds)
+    private static long awaitGauge(HeraldServer server, String transport, long expected, int seconds)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long value = -1;
@@ -156,9 +153,9 @@ public final class IdleConnections {
     }
 
     /** herald_connections_closed_total{transport=...,reason=...} values, as "reason=count, ...". */
-    private static String closedReasons(Server server, String transport) {
+    private static String closedReasons(HeraldServer server, String transport) {
         Map<String, Long> reasons = new TreeMap<>();
-        for (String line : server.get("/metrics").body.split("\n")) {
+        for (String line : server.get("/metrics").body().split("\n")) {
             if (line.startsWith("herald_connections_closed_total{") && line.contains("transport=\"" + transport + "\"")) {
                 Matcher reason = Pattern.compile("reason=\"([^\"]*)\"").matcher(line);
                 String value = line.substring(line.lastIndexOf('}') + 1).trim().split("\\s+")[0];
@@ -185,8 +182,8 @@ public final class IdleConnections {
     }
 
     /** herald_connections{transport=...} from /metrics (Prometheus text), -1 if absent. */
-    private static long gauge(Server server, String transport) {
-        String body = server.get("/metrics").body;
+    private static long gauge(HeraldServer server, String transport) {
+        String body = server.get("/metrics").body();
         for (String line : body.split("\n")) {
             if (!line.startsWith("herald_connections{") || !line.contains("transport=\"" + transport + "\"")) {
                 continue;
@@ -197,184 +194,61 @@ public final class IdleConnections {
         return -1;
     }
 
-    /** One Payara Micro process, started like src/test/java/dev/herald/it/HeraldServer plus AlwaysPreTouch. */
-    static final class Server implements AutoCloseable {
-        final Process process;
-        final int port;
-        final Path log;
-
-        private Server(Process process, int port, Path log) {
-            this.process = process;
-            this.port = port;
-            this.log = log;
-        }
-
-        static Server start(String name, String engine) throws IOException, InterruptedException {
-            Path war = Path.of(System.getProperty("herald.war", "target/herald.war")).toAbsolutePath();
-            Path jar = Path.of(System.getProperty("payara.micro.jar", "target/payara/payara-micro.jar"))
-                    .toAbsolutePath();
-            Path preboot = Path.of(System.getProperty("payara.preboot", "src/main/payara/preboot.asadmin"))
-                    .toAbsolutePath();
-            for (Path required : List.of(war, jar, preboot)) {
-                if (!Files.isRegularFile(required)) {
-                    throw new IllegalStateException(required + " missing; run mvn -DskipTests package first");
-                }
-            }
-            Path dir = war.getParent().resolve("bench");
-            Path root = dir.resolve("root-" + name);
-            deleteRecursively(root);
-            Files.createDirectories(root);
-            Path log = dir.resolve("server-" + name + ".log");
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + System.getProperty("bench.xmx", "512m"), "-Xss256k", "-XX:+UseG1GC",
-                    "-XX:+AlwaysPreTouch",
-                    "-Dherald.publish-token=" + TOKEN, "-Dherald.sse.engine=" + engine,
-                    "-jar", jar.toString(),
-                    "--prebootcommandfile", preboot.toString(),
-                    "--deploy", war.toString(), "--contextroot", "/",
-                    "--port", Integer.toString(port), "--nocluster", "--disablephonehome",
-                    "--minhttpthreads", "2", "--maxhttpthreads", "16", "--rootdir", root.toString()));
-            System.out.println("starting: " + String.join(" ", command));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            Server server = new Server(process, port, log);
-            long t0 = System.nanoTime();
-            server.awaitReady(120);
-            System.out.printf("server pid %d ready on 127.0.0.1:%d in %.1f s (log %s)%n", process.pid(), port,
-                    (System.nanoTime() - t0) / 1e9, log);
-            return server;
-        }
-
-        private void awaitReady(int seconds) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            String last = "no answer";
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("server exited early (" + process.exitValue() + "), see " + log);
-                }
-                try {
-                    Response health = get("/health/ready");
-                    if (health.status == 200) {
-                        return;
-                    }
-                    last = health.status + " " + health.body;
-                } catch (UncheckedIOException e) {
-                    last = e.getCause().toString();
-                }
-                // the port is not open yet: nothing to wait on but time
-                Thread.sleep(250);
-            }
-            process.destroyForcibly();
-            throw new IllegalStateException("not ready within " + seconds + " s (" + last + "), see " + log);
-        }
-
-        /** HTTP/1.0 GET on a fresh socket: the server closes after the body, so no pooled connection lingers. */
-        Response get(String path) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-                socket.setSoTimeout(30_000);
-                OutputStream output = socket.getOutputStream();
-                output.write(("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1:" + port + "\r\nAccept: */*\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                output.flush();
-                InputStream input = socket.getInputStream();
-                String all = new String(input.readAllBytes(), StandardCharsets.UTF_8);
-                int end = all.indexOf("\r\n\r\n");
-                String[] statusLine = all.substring(0, Math.max(all.indexOf("\r\n"), 0)).split(" ");
-                int status = statusLine.length > 1 ? Integer.parseInt(statusLine[1]) : -1;
-                return new Response(status, end < 0 ? "" : all.substring(end + 4));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        Snapshot snapshot() throws IOException, InterruptedException {
-            jcmd("GC.run");
-            String info = jcmd("GC.heap_info");
-            Matcher heap = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(info);
-            if (!heap.find()) {
-                throw new IllegalStateException("unexpected GC.heap_info output: " + info);
-            }
-            // read PSS after jcmd has exited: its JVM shares library pages with the server while it lives
-            long pss = 0;
-            long rss = 0;
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "smaps_rollup"))) {
-                if (line.startsWith("Pss:")) {
-                    pss += Long.parseLong(line.replaceAll("\\D+", ""));
-                } else if (line.startsWith("Rss:")) {
-                    rss += Long.parseLong(line.replaceAll("\\D+", ""));
-                }
-            }
-            return new Snapshot(Long.parseLong(heap.group(2)), Long.parseLong(heap.group(1)), pss, rss, threads());
-        }
-
-        /** jcmd GC.class_histogram (a full GC first), saved next to the log; class -> {instances, bytes}. */
-        Map<String, long[]> histogram(String label) throws IOException, InterruptedException {
-            String text = jcmd("GC.class_histogram");
-            Files.writeString(Path.of(log.toString().replace(".log", "-histo-" + label + ".txt")), text);
-            Map<String, long[]> classes = new TreeMap<>();
-            Matcher row = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)").matcher(text);
-            while (row.find()) {
-                classes.merge(row.group(3), new long[] {Long.parseLong(row.group(1)), Long.parseLong(row.group(2))},
-                        (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
-            }
-            return classes;
-        }
-
-        int threads() {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                    if (line.startsWith("Threads:")) {
-                        return Integer.parseInt(line.substring("Threads:".length()).trim());
-                    }
-                }
-            } catch (IOException e) {
-                return -1;
-            }
-            return -1;
-        }
-
-        private String jcmd(String command) throws IOException, InterruptedException {
-            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(process.pid()), command).redirectErrorStream(true).start();
-            String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
-                throw new IllegalStateException("jcmd " + command + " failed: " + output);
-            }
-            return output;
-        }
-
-        @Override
-        public void close() {
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
-
-        private static void deleteRecursively(Path root) throws IOException {
-            if (!Files.exists(root)) {
-                return;
-            }
-            try (var paths = Files.walk(root)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
+    /**
+     * Herald as the README runs it, plus -XX:+AlwaysPreTouch: committed heap is resident from the start, so
+     * it does not pollute the PSS delta.
+     */
+    private static HeraldServer startServer(String name, String engine) {
+        return HeraldServer.builder(name)
+                .files("bench/root-" + name, "bench/server-" + name + ".log")
+                .maxHeap(System.getProperty("bench.xmx", "512m"))
+                .jvmArg("-XX:+AlwaysPreTouch")
+                .property("herald.publish-token", TOKEN)
+                .property("herald.sse.engine", engine)
+                .progress(System.out)
+                .start();
     }
 
-    record Response(int status, String body) {
+    private static Snapshot snapshot(HeraldServer server) throws IOException {
+        HeraldServer.Heap heap = server.heapAfterGc();
+        // read PSS after jcmd has exited: its JVM shares library pages with the server while it lives
+        long pss = 0;
+        long rss = 0;
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(server.pid()), "smaps_rollup"))) {
+            if (line.startsWith("Pss:")) {
+                pss += Long.parseLong(line.replaceAll("\\D+", ""));
+            } else if (line.startsWith("Rss:")) {
+                rss += Long.parseLong(line.replaceAll("\\D+", ""));
+            }
+        }
+        return new Snapshot(heap.usedBytes() / 1024, heap.committedBytes() / 1024, pss, rss, threads(server));
+    }
+
+    /** jcmd GC.class_histogram (a full GC first), saved next to the log; class -> {instances, bytes}. */
+    private static Map<String, long[]> histogram(HeraldServer server, String label) throws IOException {
+        String text = server.jcmd("GC.class_histogram");
+        Files.writeString(Path.of(server.log().toString().replace(".log", "-histo-" + label + ".txt")), text);
+        Map<String, long[]> classes = new TreeMap<>();
+        Matcher row = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)").matcher(text);
+        while (row.find()) {
+            classes.merge(row.group(3), new long[] {Long.parseLong(row.group(1)), Long.parseLong(row.group(2))},
+                    (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+        }
+        return classes;
+    }
+
+    /** The server's thread count (/proc status), -1 if unreadable. */
+    private static int threads(HeraldServer server) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(server.pid()), "status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Integer.parseInt(line.substring("Threads:".length()).trim());
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
     }
 
     record Snapshot(long heapUsedKb, long heapCommittedKb, long pssKb, long rssKb, int threads) {
@@ -427,8 +301,8 @@ public final class IdleConnections {
          * Opens {@code n} subscribers in batches, each batch waiting for its response heads; stops early after
          * a batch with failures. Returns the highest server thread count seen.
          */
-        int open(int n, int batch, Server server) throws InterruptedException {
-            int maxThreads = server.threads();
+        int open(int n, int batch, HeraldServer server) throws InterruptedException {
+            int maxThreads = threads(server);
             int requested = 0;
             long t0 = System.nanoTime();
             while (requested < n) {
@@ -464,7 +338,7 @@ public final class IdleConnections {
                         }
                     }
                 }
-                int threads = server.threads();
+                int threads = threads(server);
                 maxThreads = Math.max(maxThreads, threads);
                 if (requested % 1000 == 0 || requested == n || failed.get() > failedBefore) {
                     System.out.printf("  %s: %,d/%,d open, %d failed, server threads %d, %.1f s%n", transport,
