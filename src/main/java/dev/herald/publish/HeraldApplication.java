@@ -4,6 +4,6 @@ import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 
 /** The JAX-RS application: publish API, topic info and (with herald.sse.engine=jaxrs) the SSE stream. */
-@ApplicationPath("api")
+@ApplicationPath("/api")
 public class HeraldApplication extends Application {
 }

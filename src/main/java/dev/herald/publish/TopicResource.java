@@ -27,7 +27,7 @@ import java.nio.ByteBuffer;
 import java.util.Locale;
 
 /** {@code POST /api/topics/{topic}} publishes; {@code GET /api/topics/{topic}} describes the topic on this node. */
-@Path("topics/{topic}")
+@Path("/topics/{topic}")
 @ApplicationScoped
 public class TopicResource {
     private static final String BEARER = "Bearer ";

@@ -26,7 +26,7 @@ import java.util.List;
  * {@code GET /api/events} on the JAX-RS engine (herald.sse.engine=jaxrs). With the servlet engine the
  * servlet registered at the exact path takes precedence over this resource.
  */
-@Path("events")
+@Path("/events")
 @ApplicationScoped
 public class SseResource {
     @Inject
