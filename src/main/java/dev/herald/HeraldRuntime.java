@@ -14,6 +14,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Composition root: reads the configuration once, builds the hub and the publish path, and closes them when
@@ -23,34 +24,45 @@ import java.util.Base64;
 public class HeraldRuntime {
     private static final System.Logger LOG = System.getLogger(HeraldRuntime.class.getName());
 
-    private HeraldConfig config;
-    private HeraldMetrics metrics;
-    private Hub hub;
-    private PublishService publisher;
-    private Thread shutdownHook;
+    private volatile HeraldConfig config;
+    private volatile HeraldMetrics metrics;
+    private volatile Hub hub;
+    private volatile PublishService publisher;
+    private volatile Thread shutdownHook;
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         ensureStarted();
     }
 
-    private synchronized void ensureStarted() {
+    private void ensureStarted() {
+        if (hub == null) {
+            startOnce();
+        }
+    }
+
+    private synchronized void startOnce() {
         if (hub != null) {
             return;
         }
-        config = HeraldConfig.from(ConfigProvider.getConfig(HeraldRuntime.class.getClassLoader()));
-        Observability observability = Observability.create(Observability.backend(config.metricsBackend()));
-        metrics = observability.metrics();
-        hub = new Hub(config.hub(), metrics, observability.tracing().fanOutObserver(),
+        HeraldConfig configured = HeraldConfig.from(ConfigProvider.getConfig(HeraldRuntime.class.getClassLoader()));
+        Observability observability = Observability.create(Observability.backend(configured.metricsBackend()));
+        HeraldMetrics heraldMetrics = observability.metrics();
+        Hub created = new Hub(configured.hub(), heraldMetrics, observability.tracing().fanOutObserver(),
                 Long.toString(System.currentTimeMillis(), 36));
-        observability.bind(hub);
-        String token = config.publishToken().orElseGet(HeraldRuntime::generatedToken);
-        publisher = new PublishService(hub, config, token, metrics, observability.tracing());
+        observability.bind(created);
+        String token = configured.publishToken().orElseGet(HeraldRuntime::generatedToken);
+        config = configured;
+        metrics = heraldMetrics;
+        publisher = new PublishService(created, configured, token, heraldMetrics, observability.tracing());
+        // published last: readers that see the hub see everything else too
+        hub = created;
         // Payara Micro stops on SIGTERM without undeploying (no @PreDestroy): this hook still tells every
         // client why it is closed (WebSocket 1001) instead of leaving it to time out
         shutdownHook = new Thread(this::stop, "herald-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        LOG.log(Level.INFO, "Herald started: epoch {0}, SSE engine {1}, policies {2}", hub.epoch(),
-                config.sseEngine().name().toLowerCase(java.util.Locale.ROOT), config.hub().policies());
+        LOG.log(Level.INFO, "Herald started: epoch {0}, SSE engine {1}, policies {2}", created.epoch(),
+                configured.sseEngine().name().toLowerCase(java.util.Locale.ROOT), configured.hub().policies());
     }
 
     private static String generatedToken() {
@@ -94,10 +106,15 @@ public class HeraldRuntime {
         stop();
     }
 
-    private synchronized void stop() {
-        if (hub != null && !hub.isClosed()) {
-            LOG.log(Level.INFO, "Herald stopping: closing {0} connections", hub.connectionCount());
-            hub.close();
+    /**
+     * Not synchronized: closing WebSocket sessions calls back into this bean (onClose) on the writer threads
+     * that hub.close() waits for.
+     */
+    private void stop() {
+        Hub current = hub;
+        if (current != null && stopped.compareAndSet(false, true)) {
+            LOG.log(Level.INFO, "Herald stopping: closing {0} connections", current.connectionCount());
+            current.close();
         }
     }
 }

@@ -62,6 +62,18 @@ final class OpenTelemetryMetrics implements HeraldMetrics {
             }
             byEndpointAndReason.put(endpoint, reasons);
         }
+        // every series exists from the start (rate() needs a zero to start from), as on MicroProfile Metrics
+        published.add(0);
+        byTransport.values().forEach(attributes -> {
+            opened.add(0, attributes);
+            delivered.add(0, attributes);
+        });
+        byTransportAndReason.forEach((transport, reasons) -> {
+            MetricLabels.CLOSE_REASONS.forEach(reason -> closed.add(0, reasons.get(reason)));
+            MetricLabels.DROP_REASONS.forEach(reason -> dropped.add(0, reasons.get(reason)));
+        });
+        byOutcome.values().forEach(attributes -> resumes.add(0, attributes));
+        byEndpointAndReason.values().forEach(reasons -> reasons.values().forEach(attributes -> rejected.add(0, attributes)));
         histograms.byName().forEach((name, perTransport) -> perTransport.forEach((transport, histogram) ->
                 registerHistogram(name, histogram, transport)));
         gauge("process_open_fds", "Open file descriptors", ignored -> ProcessStats.openFileDescriptors(), null);
@@ -88,7 +100,13 @@ final class OpenTelemetryMetrics implements HeraldMetrics {
     }
 
     private void gauge(String name, String description, ToDoubleFunction<Object> value, Object target) {
-        meter.gaugeBuilder(name).setDescription(description).buildWithCallback(m -> m.record(value.applyAsDouble(target)));
+        meter.gaugeBuilder(name).setDescription(description).buildWithCallback(m -> {
+            try {
+                m.record(value.applyAsDouble(target));
+            } catch (RuntimeException | LinkageError e) {
+                // one unreadable gauge must not abort the export of all the others
+            }
+        });
     }
 
     private void registerHistogram(String name, BucketHistogram histogram, String transport) {

@@ -22,6 +22,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,9 +68,53 @@ public final class WsEndpoint extends Endpoint {
             closeQuietly(session, WsCloses.close(code, e.reason().label(), e.getMessage()));
             return;
         }
-        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> onControl(sink, text));
+        session.addMessageHandler(String.class, new ControlMessages(sink));
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) bytes ->
                 refuse(sink, CloseCodes.CANNOT_ACCEPT, "bad-message", "binary messages are not accepted"));
+    }
+
+    /**
+     * Control messages arrive as parts and are counted before they are buffered: Undertow does not enforce
+     * the session's text buffer size for messages spread over several reads, so Herald does it itself.
+     */
+    private final class ControlMessages implements MessageHandler.Partial<String> {
+        private final WsSink sink;
+        private StringBuilder pending;
+        private int bytes;
+        private boolean refused;
+
+        ControlMessages(WsSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void onMessage(String part, boolean last) {
+            if (refused) {
+                return;
+            }
+            bytes += StandardCharsets.UTF_8.encode(part).remaining();
+            if (bytes > MAX_INBOUND_BYTES) {
+                refused = true;
+                pending = null;
+                refuse(sink, CloseCodes.TOO_BIG, "too-large", "control messages are at most " + MAX_INBOUND_BYTES + " bytes");
+                return;
+            }
+            if (last && pending == null) {
+                bytes = 0;
+                onControl(sink, part);
+                return;
+            }
+            if (pending == null) {
+                pending = new StringBuilder();
+            }
+            pending.append(part);
+            if (last) {
+                String message = pending.toString();
+                pending = null;
+                bytes = 0;
+                onControl(sink, message);
+            }
+        }
     }
 
     private void onControl(WsSink sink, String text) {
