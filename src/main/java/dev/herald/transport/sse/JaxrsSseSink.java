@@ -3,7 +3,6 @@ package dev.herald.transport.sse;
 import dev.herald.hub.CloseReason;
 import dev.herald.hub.Event;
 import dev.herald.hub.Signal;
-import dev.herald.hub.Sink;
 import dev.herald.hub.Subscriber;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -14,26 +13,15 @@ import java.util.concurrent.CompletionStage;
  * SSE through JAX-RS {@link SseEventSink}. One send in flight at a time: the next starts when the runtime
  * completes the previous one, so the JAX-RS runtime's own (unbounded) queue never holds more than a frame.
  */
-final class JaxrsSseSink implements Sink {
+final class JaxrsSseSink extends SseSink {
     private final SseEventSink sink;
     private final JaxrsFrames frames;
     private OutboundSseEvent preamble;
-    private volatile Subscriber subscriber;
 
     JaxrsSseSink(SseEventSink sink, JaxrsFrames frames, OutboundSseEvent preamble) {
         this.sink = sink;
         this.frames = frames;
         this.preamble = preamble;
-    }
-
-    @Override
-    public void attach(Subscriber subscriber) {
-        this.subscriber = subscriber;
-    }
-
-    @Override
-    public String transport() {
-        return "sse";
     }
 
     @Override
@@ -71,7 +59,7 @@ final class JaxrsSseSink implements Sink {
         }
         CompletionStage<?> sent = sink.send(next);
         sent.whenComplete((ignored, failure) -> {
-            Subscriber current = subscriber;
+            Subscriber current = subscriber();
             if (current == null) {
                 return;
             }

@@ -4,7 +4,6 @@ import dev.herald.hub.CloseReason;
 import dev.herald.hub.Event;
 import dev.herald.hub.Hub;
 import dev.herald.hub.Signal;
-import dev.herald.hub.Sink;
 import dev.herald.hub.Subscriber;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -19,28 +18,17 @@ import java.io.UncheckedIOException;
  * SSE over Servlet async I/O: writes only while {@link ServletOutputStream#isReady()}, so a client that
  * stops reading stops the writes (the container buffers at most one chunk) and the hub's queue takes over.
  */
-final class ServletSseSink implements Sink, WriteListener, AsyncListener {
+final class ServletSseSink extends SseSink implements WriteListener, AsyncListener {
     private final Hub hub;
     private final AsyncContext async;
     private final ServletOutputStream out;
     private byte[] preamble;
-    private volatile Subscriber subscriber;
 
     ServletSseSink(Hub hub, AsyncContext async, ServletOutputStream out, byte[] preamble) {
         this.hub = hub;
         this.async = async;
         this.out = out;
         this.preamble = preamble;
-    }
-
-    @Override
-    public void attach(Subscriber subscriber) {
-        this.subscriber = subscriber;
-    }
-
-    @Override
-    public String transport() {
-        return "sse";
     }
 
     @Override
@@ -100,7 +88,7 @@ final class ServletSseSink implements Sink, WriteListener, AsyncListener {
     // WriteListener: the container tells us when a blocked write may continue, or that the client is gone
     @Override
     public void onWritePossible() {
-        Subscriber current = subscriber;
+        Subscriber current = subscriber();
         if (current != null) {
             current.writePossible();
         }
@@ -133,7 +121,7 @@ final class ServletSseSink implements Sink, WriteListener, AsyncListener {
     }
 
     private void gone() {
-        Subscriber current = subscriber;
+        Subscriber current = subscriber();
         if (current != null) {
             hub.close(current, CloseReason.CLIENT_GONE);
         }
