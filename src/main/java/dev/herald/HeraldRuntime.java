@@ -14,6 +14,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,6 +32,8 @@ public class HeraldRuntime {
     private volatile PublishService publisher;
     private volatile Thread shutdownHook;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Open until stop() has closed every client. */
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         ensureStarted();
@@ -112,9 +116,24 @@ public class HeraldRuntime {
      */
     private void stop() {
         Hub current = hub;
-        if (current != null && stopped.compareAndSet(false, true)) {
-            LOG.log(Level.INFO, "Herald stopping: closing {0} connections", current.connectionCount());
-            current.close();
+        if (current == null) {
+            return;
+        }
+        if (stopped.compareAndSet(false, true)) {
+            try {
+                LOG.log(Level.INFO, "Herald stopping: closing {0} connections", current.connectionCount());
+                current.close();
+            } finally {
+                closed.countDown();
+            }
+            return;
+        }
+        // WildFly undeploys on SIGTERM while the shutdown hook is still closing clients: the container must not
+        // close their WebSocket sessions first (1001 without Herald's JSON reason), so undeploy waits for it
+        try {
+            closed.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -12,36 +12,61 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A real Payara Micro process running target/herald.war on a free port, started the way the README starts
- * it. Integration tests and benchmarks talk to it over real sockets and inspect the process itself (jcmd).
+ * it; or, with the system property herald.it.runtime=wildfly (mvn -Pwildfly), a real WildFly with the same
+ * war. Integration tests and benchmarks talk to it over real sockets and inspect the process itself (jcmd).
  */
 public final class HeraldServer implements AutoCloseable {
     /** The publish token unless {@link Builder#property} sets herald.publish-token. */
     public static final String TOKEN = "it-token";
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** How long {@link #metricsText()} waits for a fresh OTLP export (WildFly exports every second). */
+    private static final Duration EXPORT_TIMEOUT = Duration.ofSeconds(30);
 
     private final String name;
     private final int port;
+    private final int managementPort;
+    /** The started process: the JVM on Payara, standalone.sh on WildFly. */
     private final Process process;
+    /** The server's JVM: {@link #process} on Payara, standalone.sh's child (from its pid file) on WildFly. */
+    private final ProcessHandle jvm;
     private final Path log;
+    /** Receives the server's metrics over OTLP (WildFly, unless the caller configured OTLP itself), or null. */
+    private final OtlpReceiver receiver;
 
-    private HeraldServer(String name, int port, Process process, Path log) {
+    private HeraldServer(String name, int port, int managementPort, Process process, ProcessHandle jvm, Path log,
+                         OtlpReceiver receiver) {
         this.name = name;
         this.port = port;
+        this.managementPort = managementPort;
         this.process = process;
+        this.jvm = jvm;
         this.log = log;
+        this.receiver = receiver;
+    }
+
+    /** Whether servers start on WildFly: the system property herald.it.runtime is wildfly (payara unless set). */
+    public static boolean onWildFly() {
+        String runtime = System.getProperty("herald.it.runtime", "payara").trim();
+        if (!runtime.equals("payara") && !runtime.equals("wildfly")) {
+            throw new IllegalStateException("herald.it.runtime must be payara or wildfly, not " + runtime);
+        }
+        return runtime.equals("wildfly");
     }
 
     /** Starts a server; {@code properties} become -D system properties (Herald reads them via MP Config). */
@@ -66,17 +91,43 @@ public final class HeraldServer implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + port + pathAndQuery);
     }
 
+    /** Where /health is: the HTTP port on Payara, the management port on WildFly. */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    /** The server's JVM (jcmd targets it). */
     public long pid() {
-        return process.pid();
+        return jvm.pid();
     }
 
     public boolean isAlive() {
-        return process.isAlive();
+        return jvm.isAlive();
     }
 
-    /** Payara Micro's stdout and stderr. */
+    /** The server's stdout and stderr. */
     public Path log() {
         return log;
+    }
+
+    /**
+     * Herald's metrics as Prometheus text, including everything the server did before this call: on Payara
+     * the body of GET /metrics; on WildFly, which has no MicroProfile Metrics, the server's next OTLP export
+     * to this server's receiver, converted the way an OpenTelemetry-to-Prometheus exporter names series
+     * (see {@link OtlpReceiver#prometheusText}).
+     */
+    public String metricsText() {
+        if (receiver == null) {
+            if (onWildFly()) {
+                throw new IllegalStateException(name + " exports its metrics to an OTLP endpoint of its caller");
+            }
+            Response metrics = get("/metrics");
+            if (metrics.status() != 200) {
+                throw new IllegalStateException("GET /metrics answered " + metrics.status() + ": " + metrics.body());
+            }
+            return metrics.body();
+        }
+        return receiver.prometheusText(EXPORT_TIMEOUT);
     }
 
     /**
@@ -84,6 +135,10 @@ public final class HeraldServer implements AutoCloseable {
      * the server (benchmarks measure its idle connections).
      */
     public Response get(String path) {
+        return get(port, path);
+    }
+
+    private static Response get(int port, String path) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setSoTimeout(30_000);
@@ -136,17 +191,31 @@ public final class HeraldServer implements AutoCloseable {
         }
     }
 
-    /** Stops the server (SIGTERM, so Herald closes its clients with a reason); safe to call twice. */
+    /** Stops the server (SIGTERM to its JVM, so Herald closes its clients with a reason); safe to call twice. */
     @Override
     public void close() {
-        process.destroy();
         try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            jvm.destroy();
+            try {
+                jvm.onExit().get(30, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                jvm.destroyForcibly();
+                jvm.onExit().get(10, TimeUnit.SECONDS);
+            }
+            // WildFly's standalone.sh ends once its JVM has
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            jvm.destroyForcibly();
             process.destroyForcibly();
+        } catch (TimeoutException | ExecutionException e) {
+            process.destroyForcibly();
+        } finally {
+            if (receiver != null) {
+                receiver.close();
+            }
         }
     }
 
@@ -158,8 +227,9 @@ public final class HeraldServer implements AutoCloseable {
                 throw new IllegalStateException(name + " exited early (" + process.exitValue() + "), see " + log);
             }
             try {
-                // Payara answers UP before the app is deployed; Herald's own check proves the app is in
-                Response health = get("/health/ready");
+                // Payara answers UP before the app is deployed; Herald's own check proves the app is in.
+                // WildFly serves /health on its management port.
+                Response health = get(managementPort, "/health/ready");
                 if (health.status() == 200 && health.body().contains("herald-hub")) {
                     return;
                 }
@@ -175,6 +245,7 @@ public final class HeraldServer implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+        jvm.destroyForcibly();
         process.destroyForcibly();
         throw new IllegalStateException(name + " not ready within " + READY_TIMEOUT + " (last answer: " + lastAnswer
                 + "), see " + log);
@@ -251,30 +322,156 @@ public final class HeraldServer implements AutoCloseable {
             try {
                 Path war = artifact("herald.war", "target/herald.war");
                 Path target = war.getParent();
-                Path rootDir = target.resolve(root);
-                // a root dir left by an earlier run would redeploy its old copy of the app next to ours
-                deleteRecursively(rootDir);
-                Files.createDirectories(rootDir);
                 Path logFile = target.resolve(log);
                 Files.createDirectories(logFile.getParent());
-                int port = freePort();
-                List<String> command = command(war, port, rootDir);
-                if (progress != null) {
-                    progress.println("starting: " + String.join(" ", command));
-                }
-                long t0 = System.nanoTime();
-                Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(logFile.toFile()).start();
-                HeraldServer server = new HeraldServer(name, port, process, logFile);
-                server.awaitReady();
-                if (progress != null) {
-                    progress.printf("server pid %d ready on 127.0.0.1:%d in %.1f s (log %s)%n", process.pid(), port,
-                            (System.nanoTime() - t0) / 1e9, logFile);
-                }
-                return server;
+                return onWildFly() ? startWildFly(war, target, logFile) : startPayara(war, target, logFile);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot start Payara Micro", e);
+                throw new IllegalStateException("cannot start " + (onWildFly() ? "WildFly" : "Payara Micro"), e);
             }
+        }
+
+        private HeraldServer startPayara(Path war, Path target, Path logFile) throws IOException {
+            Path rootDir = target.resolve(root);
+            // a root dir left by an earlier run would redeploy its old copy of the app next to ours
+            deleteRecursively(rootDir);
+            Files.createDirectories(rootDir);
+            int port = freePort();
+            List<String> command = command(war, port, rootDir);
+            if (progress != null) {
+                progress.println("starting: " + String.join(" ", command));
+            }
+            long t0 = System.nanoTime();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile()).start();
+            HeraldServer server = new HeraldServer(name, port, port, process, process.toHandle(), logFile, null);
+            return ready(server, t0);
+        }
+
+        private HeraldServer ready(HeraldServer server, long t0) {
+            server.awaitReady();
+            if (progress != null) {
+                progress.printf("server pid %d ready on 127.0.0.1:%d in %.1f s (log %s)%n", server.pid(), server.port,
+                        (System.nanoTime() - t0) / 1e9, server.log);
+            }
+            return server;
+        }
+
+        /**
+         * WildFly: a fresh base directory (a copy of the distribution's standalone/) configured offline with
+         * src/main/wildfly/configure.cli, the war in its deployments/, then standalone.sh with
+         * standalone-microprofile.xml on free ports. Herald's metrics go over OTLP to a receiver of this server
+         * unless the properties name an OTLP endpoint themselves (TelemetryIT).
+         */
+        private HeraldServer startWildFly(Path war, Path target, Path logFile) throws IOException {
+            Path home = Path.of(System.getProperty("wildfly.home", "target/wildfly/wildfly-39.0.1.Final"))
+                    .toAbsolutePath();
+            if (!Files.isRegularFile(home.resolve("bin/standalone.sh"))) {
+                throw new IllegalStateException(home + " is not a WildFly; run mvn -Pwildfly -DskipTests package first");
+            }
+            Path cli = artifact("wildfly.configure.cli", "src/main/wildfly/configure.cli");
+            Path base = target.resolve(root + "-wildfly");
+            deleteRecursively(base);
+            copyRecursively(home.resolve("standalone"), base);
+            long t0 = System.nanoTime();
+            Map<String, String> environment = Map.of("JAVA_HOME", System.getProperty("java.home"),
+                    "JAVA", javaTool("java"));
+            // offline (embedded server), before the server starts; its output goes to the server's log
+            ProcessBuilder configure = new ProcessBuilder("sh", home.resolve("bin/jboss-cli.sh").toString(),
+                    "-Djboss.server.base.dir=" + base, "--file=" + cli)
+                    .redirectErrorStream(true).redirectOutput(logFile.toFile());
+            configure.environment().putAll(environment);
+            Process cliProcess = configure.start();
+            try {
+                if (!cliProcess.waitFor(120, TimeUnit.SECONDS) || cliProcess.exitValue() != 0) {
+                    cliProcess.destroyForcibly();
+                    throw new IllegalStateException("jboss-cli.sh --file=" + cli + " failed for " + base + ", see "
+                            + logFile);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cliProcess.destroyForcibly();
+                throw new IllegalStateException(e);
+            }
+            Files.copy(war, base.resolve("deployments").resolve(war.getFileName()));
+
+            Map<String, String> all = new TreeMap<>(properties);
+            all.putIfAbsent("herald.publish-token", TOKEN);
+            OtlpReceiver receiver = null;
+            if (!all.containsKey("otel.exporter.otlp.endpoint")) {
+                // keeps ~20 exports of Herald's ~50 metrics
+                receiver = OtlpReceiver.start(1000);
+                all.put("otel.sdk.disabled", "false");
+                all.put("otel.metrics.exporter", "otlp");
+                all.put("otel.traces.exporter", "none");
+                all.put("otel.logs.exporter", "none");
+                all.put("otel.exporter.otlp.protocol", "http/protobuf");
+                all.put("otel.exporter.otlp.endpoint", "http://127.0.0.1:" + receiver.port());
+                all.put("otel.metric.export.interval", "1000");
+            }
+            try {
+                int port = freePort();
+                int managementPort = freePort();
+                Path pidFile = base.resolve("java.pid");
+                List<String> command = new ArrayList<>(List.of("sh", home.resolve("bin/standalone.sh").toString(),
+                        "-c", "standalone-microprofile.xml", "-Djboss.server.base.dir=" + base,
+                        "-Djboss.http.port=" + port, "-Djboss.https.port=0",
+                        "-Djboss.management.http.port=" + managementPort, "-Djboss.management.https.port=0",
+                        "-Djboss.bind.address=127.0.0.1", "-Djboss.bind.address.management=127.0.0.1"));
+                // standalone.sh passes its arguments through eval inside double quotes
+                all.forEach((key, value) -> command.add("-D" + key + "=" + value.replaceAll("([\\\\\"$`])", "\\\\$1")));
+                // standalone.conf keeps its own JVM options only when JAVA_OPTS is empty: these replace them
+                List<String> javaOptions = new ArrayList<>(List.of("-Xmx" + maxHeap, "-Xss256k", "-XX:+UseG1GC",
+                        "-XX:MetaspaceSize=96M", "-XX:MaxMetaspaceSize=256m", "-Djava.net.preferIPv4Stack=true",
+                        "-Djboss.modules.system.pkgs=org.jboss.byteman", "-Djava.awt.headless=true"));
+                javaOptions.addAll(jvmArgs);
+                if (progress != null) {
+                    progress.println("starting: JAVA_OPTS='" + String.join(" ", javaOptions) + "' "
+                            + String.join(" ", command));
+                }
+                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+                builder.environment().putAll(environment);
+                // the JVM runs as standalone.sh's child and writes its pid to JBOSS_PIDFILE; SIGTERM goes to it
+                builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
+                builder.environment().put("JBOSS_PIDFILE", pidFile.toString());
+                builder.environment().put("JAVA_OPTS", String.join(" ", javaOptions));
+                Process process = builder.start();
+                ProcessHandle jvm = awaitPid(process, pidFile, logFile);
+                HeraldServer server = new HeraldServer(name, port, managementPort, process, jvm, logFile, receiver);
+                return ready(server, t0);
+            } catch (RuntimeException | IOException e) {
+                if (receiver != null) {
+                    receiver.close();
+                }
+                throw e;
+            }
+        }
+
+        private static ProcessHandle awaitPid(Process process, Path pidFile, Path logFile) throws IOException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                if (Files.isRegularFile(pidFile)) {
+                    String pid = Files.readString(pidFile).trim();
+                    if (!pid.isEmpty()) {
+                        ProcessHandle jvm = ProcessHandle.of(Long.parseLong(pid)).orElse(null);
+                        if (jvm != null) {
+                            return jvm;
+                        }
+                    }
+                }
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("standalone.sh exited (" + process.exitValue() + "), see " + logFile);
+                }
+                try {
+                    // the pid file appears once standalone.sh has started the JVM: nothing to wait on
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            process.destroyForcibly();
+            throw new IllegalStateException("no JVM pid in " + pidFile + " within 30 s, see " + logFile);
         }
 
         private List<String> command(Path war, int port, Path rootDir) {
@@ -307,6 +504,19 @@ public final class HeraldServer implements AutoCloseable {
             try (var paths = Files.walk(root)) {
                 for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(path);
+                }
+            }
+        }
+
+        private static void copyRecursively(Path from, Path to) throws IOException {
+            try (var paths = Files.walk(from)) {
+                for (Path path : paths.toList()) {
+                    Path copy = to.resolve(from.relativize(path).toString());
+                    if (Files.isDirectory(path)) {
+                        Files.createDirectories(copy);
+                    } else {
+                        Files.copy(path, copy, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
                 }
             }
         }

@@ -6,6 +6,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -429,6 +430,11 @@ class ObservabilityIT {
     // ---------------------------------------------------------------------------------------------- fixture
 
     private synchronized void fixture() {
+        // Prometheus scrapes /metrics, which only Payara has: on WildFly, Herald's metrics leave over OTLP (no
+        // MicroProfile Metrics) and the contract's JVM metrics (memory_*, gc_*, thread_count, ...) are
+        // MicroProfile base metrics; Debian's Prometheus 2.42 has no OTLP receiver. promtool checks still run.
+        Assumptions.assumeFalse(HeraldServer.onWildFly(),
+                "Prometheus scraping Herald's /metrics needs MicroProfile Metrics (Payara); WildFly exports over OTLP");
         if (fixtureFailure != null) {
             throw fixtureFailure;
         }

@@ -77,7 +77,7 @@ class PublishApiIT {
     /** Every series of one metric family, as printed (series string without the value) -> value. */
     private static Map<String, Double> metrics(String family) {
         Map<String, Double> values = new HashMap<>();
-        for (String line : publisher.get("/metrics").body().split("\n")) {
+        for (String line : server.metricsText().split("\n")) {
             if (line.startsWith(family + "{") || line.startsWith(family + " ")) {
                 int space = line.lastIndexOf(' ');
                 values.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1).trim()));

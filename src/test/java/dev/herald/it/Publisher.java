@@ -50,9 +50,9 @@ public final class Publisher {
         }
     }
 
-    /** Current value of one Prometheus series at /metrics (0 if absent). */
+    /** Current value of one Prometheus series of Herald's metrics (0 if absent); see HeraldServer#metricsText. */
     public double metric(String series) {
-        String text = get("/metrics").body();
+        String text = server.metricsText();
         for (String line : text.split("\n")) {
             if (line.startsWith(series + " ")) {
                 return Double.parseDouble(line.substring(series.length() + 1).trim());

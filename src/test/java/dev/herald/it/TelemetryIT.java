@@ -1,19 +1,12 @@
 package dev.herald.it;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import dev.herald.it.OtlpReceiver.ReceivedSpan;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
-import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import jakarta.json.Json;
 import org.junit.jupiter.api.AfterAll;
@@ -21,10 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -33,19 +23,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -297,152 +278,5 @@ class TelemetryIT {
 
     private static String hex(ByteString bytes) {
         return HEX.formatHex(bytes.toByteArray());
-    }
-
-    record ReceivedSpan(Resource resource, Span span) {
-    }
-
-    /**
-     * A minimal OTLP/HTTP receiver: POST /v1/traces and /v1/metrics with protobuf bodies (gzip or not),
-     * answered 200 with an empty export response, as a collector does.
-     */
-    static final class OtlpReceiver implements AutoCloseable {
-        private final HttpServer http;
-        private final ExecutorService executor;
-        private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
-        private final List<Metric> metrics = new CopyOnWriteArrayList<>();
-        private final List<String> errors = new CopyOnWriteArrayList<>();
-        private final Set<String> encodings = new ConcurrentSkipListSet<>();
-        private final AtomicLong traceRequests = new AtomicLong();
-        private final AtomicLong metricRequests = new AtomicLong();
-
-        private OtlpReceiver(HttpServer http, ExecutorService executor) {
-            this.http = http;
-            this.executor = executor;
-        }
-
-        static OtlpReceiver start() throws IOException {
-            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-            ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-                Thread thread = new Thread(r, "otlp-receiver");
-                thread.setDaemon(true);
-                return thread;
-            });
-            http.setExecutor(executor);
-            OtlpReceiver receiver = new OtlpReceiver(http, executor);
-            http.createContext("/v1/traces", exchange -> receiver.handle(exchange, "traces"));
-            http.createContext("/v1/metrics", exchange -> receiver.handle(exchange, "metrics"));
-            http.start();
-            return receiver;
-        }
-
-        int port() {
-            return http.getAddress().getPort();
-        }
-
-        List<String> errors() {
-            return List.copyOf(errors);
-        }
-
-        /** Spans of one trace, optionally of one name, in arrival order. */
-        List<ReceivedSpan> spans(String traceId, String name) {
-            return spans.stream().filter(s -> hex(s.span().getTraceId()).equals(traceId))
-                    .filter(s -> name == null || s.span().getName().equals(name)).toList();
-        }
-
-        /** The metric of that name from the newest export that had it. */
-        Optional<Metric> latest(String name) {
-            Metric found = null;
-            for (Metric metric : metrics) {
-                if (metric.getName().equals(name)) {
-                    found = metric;
-                }
-            }
-            return Optional.ofNullable(found);
-        }
-
-        /** Every number data point (sum or gauge) of that name, from all exports. */
-        List<NumberDataPoint> points(String name) {
-            List<NumberDataPoint> points = new ArrayList<>();
-            for (Metric metric : metrics) {
-                if (metric.getName().equals(name)) {
-                    points.addAll(metric.hasSum() ? metric.getSum().getDataPointsList()
-                            : metric.hasGauge() ? metric.getGauge().getDataPointsList() : List.of());
-                }
-            }
-            return points;
-        }
-
-        String describeSpans() {
-            return traceRequests.get() + " trace requests (encodings " + encodings + "), spans "
-                    + spans.stream().map(s -> "'" + s.span().getName() + "' trace=" + hex(s.span().getTraceId())
-                    + " id=" + hex(s.span().getSpanId()) + " parent=" + hex(s.span().getParentSpanId()))
-                    .toList() + (errors.isEmpty() ? "" : "; errors " + errors);
-        }
-
-        String describeMetrics() {
-            Set<String> names = new TreeSet<>();
-            metrics.forEach(m -> names.add(m.getName()));
-            return metricRequests.get() + " metric requests (encodings " + encodings + "), names " + names
-                    + (errors.isEmpty() ? "" : "; errors " + errors);
-        }
-
-        private void handle(HttpExchange exchange, String signal) throws IOException {
-            try (exchange) {
-                if (!"POST".equals(exchange.getRequestMethod())) {
-                    exchange.sendResponseHeaders(405, -1);
-                    return;
-                }
-                String contentType = Objects.toString(exchange.getRequestHeaders().getFirst("Content-Type"), "");
-                String encoding = Objects.toString(exchange.getRequestHeaders().getFirst("Content-Encoding"),
-                        "identity");
-                encodings.add(encoding);
-                if (!contentType.startsWith("application/x-protobuf")) {
-                    errors.add(signal + ": unexpected Content-Type " + contentType);
-                    exchange.sendResponseHeaders(415, -1);
-                    return;
-                }
-                byte[] body;
-                try (InputStream raw = exchange.getRequestBody();
-                     InputStream in = encoding.equalsIgnoreCase("gzip") ? new GZIPInputStream(raw) : raw) {
-                    body = in.readAllBytes();
-                }
-                byte[] response;
-                try {
-                    if (signal.equals("traces")) {
-                        ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body);
-                        request.getResourceSpansList().forEach(rs -> rs.getScopeSpansList().forEach(ss ->
-                                ss.getSpansList().forEach(span -> spans.add(new ReceivedSpan(rs.getResource(), span)))));
-                        traceRequests.incrementAndGet();
-                        response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
-                    } else {
-                        ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(body);
-                        request.getResourceMetricsList().forEach(rm -> rm.getScopeMetricsList().forEach(sm ->
-                                metrics.addAll(sm.getMetricsList())));
-                        metricRequests.incrementAndGet();
-                        response = ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
-                    }
-                } catch (InvalidProtocolBufferException e) {
-                    errors.add(signal + ": " + e.getMessage());
-                    exchange.sendResponseHeaders(400, -1);
-                    return;
-                }
-                exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
-                // an empty response message encodes to zero bytes: send Content-Length 0, not chunked
-                exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
-                if (response.length > 0) {
-                    exchange.getResponseBody().write(response);
-                }
-            } catch (IOException | RuntimeException e) {
-                errors.add(signal + ": " + e);
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() {
-            http.stop(0);
-            executor.shutdownNow();
-        }
     }
 }

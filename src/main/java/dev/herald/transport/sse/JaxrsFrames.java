@@ -4,10 +4,17 @@ import dev.herald.hub.Event;
 import dev.herald.hub.FrameFormat;
 import dev.herald.hub.Signal;
 import dev.herald.transport.SignalJson;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.MessageBodyWriter;
+import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
+import java.io.OutputStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** OutboundSseEvent encodings for the JAX-RS engine; events are built once and shared by every sink. */
@@ -53,9 +60,75 @@ final class JaxrsFrames {
         return sse.newEventBuilder().name(name).mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, json).build();
     }
 
-    /** Jittered reconnection delay plus a comment, so headers go out at once. */
+    /**
+     * Jittered reconnection delay plus a comment, so headers go out at once. Both runtimes write a {@code retry:}
+     * field only for an event with a data type, and no {@code data:} line may follow (EventSource would
+     * dispatch a stray "message" event): RESTEasy (WildFly) writes one whenever the data is not null, even
+     * empty; Jersey (Payara) whenever the type's writer writes a byte. So: type {@link NoData}, data null, and
+     * {@link NoDataWriter} writes nothing.
+     */
     OutboundSseEvent preamble(long retryMillis) {
         long jittered = retryMillis / 2 + ThreadLocalRandom.current().nextLong(retryMillis + 1);
-        return sse.newEventBuilder().reconnectDelay(jittered).comment("connected").data(String.class, "").build();
+        return new RetryHint(jittered, "connected");
+    }
+
+    /** The preamble's payload type: no value, no bytes. */
+    static final class NoData {
+        private NoData() {
+        }
+    }
+
+    /** Writes nothing, for the preamble's {@link NoData} type. */
+    @Provider
+    @Produces(MediaType.WILDCARD)
+    public static final class NoDataWriter implements MessageBodyWriter<NoData> {
+        @Override
+        public boolean isWriteable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
+            return type == NoData.class;
+        }
+
+        @Override
+        public void writeTo(NoData nothing, Class<?> type, Type genericType, Annotation[] annotations,
+                            MediaType mediaType, MultivaluedMap<String, Object> headers, OutputStream out) {
+            // no data line
+        }
+    }
+
+    /** A comment and a retry field, without data. */
+    private record RetryHint(long getReconnectDelay, String getComment) implements OutboundSseEvent {
+        @Override
+        public Class<?> getType() {
+            return NoData.class;
+        }
+
+        @Override
+        public Type getGenericType() {
+            return NoData.class;
+        }
+
+        @Override
+        public MediaType getMediaType() {
+            return MediaType.TEXT_PLAIN_TYPE;
+        }
+
+        @Override
+        public Object getData() {
+            return null;
+        }
+
+        @Override
+        public String getId() {
+            return null;
+        }
+
+        @Override
+        public String getName() {
+            return null;
+        }
+
+        @Override
+        public boolean isReconnectDelaySet() {
+            return true;
+        }
     }
 }
