@@ -155,7 +155,7 @@ public final class IdleConnections {
     /** herald_connections_closed_total{transport=...,reason=...} values, as "reason=count, ...". */
     private static String closedReasons(HeraldServer server, String transport) {
         Map<String, Long> reasons = new TreeMap<>();
-        for (String line : server.get("/metrics").body().split("\n")) {
+        for (String line : server.metricsText().split("\n")) {
             if (line.startsWith("herald_connections_closed_total{") && line.contains("transport=\"" + transport + "\"")) {
                 Matcher reason = Pattern.compile("reason=\"([^\"]*)\"").matcher(line);
                 String value = line.substring(line.lastIndexOf('}') + 1).trim().split("\\s+")[0];
@@ -183,7 +183,7 @@ public final class IdleConnections {
 
     /** herald_connections{transport=...} from /metrics (Prometheus text), -1 if absent. */
     private static long gauge(HeraldServer server, String transport) {
-        String body = server.get("/metrics").body();
+        String body = server.metricsText();
         for (String line : body.split("\n")) {
             if (!line.startsWith("herald_connections{") || !line.contains("transport=\"" + transport + "\"")) {
                 continue;

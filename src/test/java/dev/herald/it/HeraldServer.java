@@ -400,13 +400,7 @@ public final class HeraldServer implements AutoCloseable {
             if (!all.containsKey("otel.exporter.otlp.endpoint")) {
                 // keeps ~20 exports of Herald's ~50 metrics
                 receiver = OtlpReceiver.start(1000);
-                all.put("otel.sdk.disabled", "false");
-                all.put("otel.metrics.exporter", "otlp");
-                all.put("otel.traces.exporter", "none");
-                all.put("otel.logs.exporter", "none");
-                all.put("otel.exporter.otlp.protocol", "http/protobuf");
-                all.put("otel.exporter.otlp.endpoint", "http://127.0.0.1:" + receiver.port());
-                all.put("otel.metric.export.interval", "1000");
+                all.putAll(receiver.exportProperties(false));
             }
             try {
                 int port = freePort();

@@ -67,6 +67,22 @@ final class OtlpReceiver implements AutoCloseable {
     }
 
     /** A receiver that keeps everything it receives. */
+    /**
+     * Server properties that make the OpenTelemetry SDK push metrics (and, if asked, traces) here, once a
+     * second; each otel.* key must be set exactly once (Payara refuses to deploy otherwise).
+     */
+    Map<String, String> exportProperties(boolean traces) {
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
+        properties.put("otel.sdk.disabled", "false");
+        properties.put("otel.metrics.exporter", "otlp");
+        properties.put("otel.traces.exporter", traces ? "otlp" : "none");
+        properties.put("otel.logs.exporter", "none");
+        properties.put("otel.exporter.otlp.protocol", "http/protobuf");
+        properties.put("otel.exporter.otlp.endpoint", "http://127.0.0.1:" + port());
+        properties.put("otel.metric.export.interval", "1000");
+        return properties;
+    }
+
     static OtlpReceiver start() throws IOException {
         return start(0);
     }

@@ -51,15 +51,8 @@ class TelemetryIT {
     @BeforeAll
     static void start() throws IOException {
         receiver = OtlpReceiver.start();
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("otel.sdk.disabled", "false");
+        Map<String, String> properties = new LinkedHashMap<>(receiver.exportProperties(true));
         properties.put("otel.service.name", "herald");
-        properties.put("otel.traces.exporter", "otlp");
-        properties.put("otel.metrics.exporter", "otlp");
-        properties.put("otel.logs.exporter", "none");
-        properties.put("otel.exporter.otlp.protocol", "http/protobuf");
-        properties.put("otel.exporter.otlp.endpoint", "http://127.0.0.1:" + receiver.port());
-        properties.put("otel.metric.export.interval", "1000");
         properties.put("otel.bsp.schedule.delay", "100");
         properties.put("otel.traces.sampler", "parentbased_always_on");
         properties.put("herald.metrics", "opentelemetry");
