@@ -55,6 +55,19 @@ final class MicroProfileMetrics implements HeraldMetrics {
         gauge("process_open_fds", "Open file descriptors", ProcessStats::openFileDescriptors);
         gauge("process_max_fds", "Maximum open file descriptors", ProcessStats::maxFileDescriptors);
         gauge("process_cpu_seconds_total", "CPU seconds used by the process", ProcessStats::cpuSeconds);
+        gauge("process_start_time_seconds", "Start time of the process since the epoch, seconds",
+                ProcessStats::startTimeSeconds);
+        Tag heap = new Tag("area", "heap");
+        registry.gauge(meta("jvm_memory_used_bytes", "Used bytes of a JVM memory area"), this,
+                ignored -> ProcessStats.heapUsedBytes(), heap);
+        registry.gauge(meta("jvm_memory_max_bytes", "Maximum bytes of a JVM memory area"), this,
+                ignored -> ProcessStats.heapMaxBytes(), heap);
+        registry.gauge(meta("jvm_memory_committed_bytes", "Committed bytes of a JVM memory area"), this,
+                ignored -> ProcessStats.heapCommittedBytes(), heap);
+        gauge("jvm_gc_collection_seconds_total", "Time spent in garbage collection, seconds", ProcessStats::gcSeconds);
+        gauge("jvm_gc_collections_total", "Garbage collections", ProcessStats::gcCollections);
+        gauge("jvm_threads_current", "Live JVM threads", ProcessStats::threads);
+        gauge("jvm_available_processors", "Processors available to the JVM", ProcessStats::availableProcessors);
     }
 
     /** Gauges read from the hub at scrape time. */

@@ -79,6 +79,19 @@ final class OpenTelemetryMetrics implements HeraldMetrics {
         gauge("process_open_fds", "Open file descriptors", ignored -> ProcessStats.openFileDescriptors(), null);
         gauge("process_max_fds", "Maximum open file descriptors", ignored -> ProcessStats.maxFileDescriptors(), null);
         gauge("process_cpu_seconds_total", "CPU seconds used by the process", ignored -> ProcessStats.cpuSeconds(), null);
+        gauge("process_start_time_seconds", "Start time of the process since the epoch, seconds",
+                ignored -> ProcessStats.startTimeSeconds(), null);
+        Attributes heap = Attributes.of(AttributeKey.stringKey("area"), "heap");
+        gauge("jvm_memory_used_bytes", "Used bytes of a JVM memory area", ignored -> ProcessStats.heapUsedBytes(), null, heap);
+        gauge("jvm_memory_max_bytes", "Maximum bytes of a JVM memory area", ignored -> ProcessStats.heapMaxBytes(), null, heap);
+        gauge("jvm_memory_committed_bytes", "Committed bytes of a JVM memory area",
+                ignored -> ProcessStats.heapCommittedBytes(), null, heap);
+        gauge("jvm_gc_collection_seconds_total", "Time spent in garbage collection, seconds",
+                ignored -> ProcessStats.gcSeconds(), null);
+        gauge("jvm_gc_collections_total", "Garbage collections", ignored -> ProcessStats.gcCollections(), null);
+        gauge("jvm_threads_current", "Live JVM threads", ignored -> ProcessStats.threads(), null);
+        gauge("jvm_available_processors", "Processors available to the JVM",
+                ignored -> ProcessStats.availableProcessors(), null);
     }
 
     void registerGauges(Hub hub) {
@@ -100,9 +113,14 @@ final class OpenTelemetryMetrics implements HeraldMetrics {
     }
 
     private void gauge(String name, String description, ToDoubleFunction<Object> value, Object target) {
+        gauge(name, description, value, target, Attributes.empty());
+    }
+
+    private void gauge(String name, String description, ToDoubleFunction<Object> value, Object target,
+                       Attributes attributes) {
         meter.gaugeBuilder(name).setDescription(description).buildWithCallback(m -> {
             try {
-                m.record(value.applyAsDouble(target));
+                m.record(value.applyAsDouble(target), attributes);
             } catch (RuntimeException | LinkageError e) {
                 // one unreadable gauge must not abort the export of all the others
             }

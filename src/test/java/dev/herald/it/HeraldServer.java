@@ -111,6 +111,21 @@ public final class HeraldServer implements AutoCloseable {
     }
 
     /**
+     * Where Prometheus scrapes this server's metrics: GET /metrics of the server on Payara; on WildFly, which
+     * exports over OTLP only, GET /metrics of this server's OTLP receiver, which serves what it received as
+     * Prometheus text (as a collector's Prometheus exporter would).
+     */
+    public URI scrapeUri() {
+        if (receiver == null) {
+            if (onWildFly()) {
+                throw new IllegalStateException(name + " exports its metrics to an OTLP endpoint of its caller");
+            }
+            return uri("/metrics");
+        }
+        return receiver.scrapeUri();
+    }
+
+    /**
      * Herald's metrics as Prometheus text, including everything the server did before this call: on Payara
      * the body of GET /metrics; on WildFly, which has no MicroProfile Metrics, the server's next OTLP export
      * to this server's receiver, converted the way an OpenTelemetry-to-Prometheus exporter names series

@@ -6,7 +6,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.function.Executable;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,9 +80,10 @@ class ObservabilityIT {
             "herald_delivery_latency_seconds_count",
             "herald_resumes_total", "herald_requests_rejected_total",
             "herald_topics", "herald_history_events", "herald_history_bytes", "herald_backplane_up",
-            "process_open_fds", "process_max_fds", "process_cpu_seconds_total",
-            "memory_usedHeap_bytes", "memory_maxHeap_bytes", "memory_committedHeap_bytes",
-            "gc_total", "gc_time_seconds_total", "thread_count", "jvm_uptime_seconds", "cpu_availableProcessors");
+            "process_open_fds", "process_max_fds", "process_cpu_seconds_total", "process_start_time_seconds",
+            "jvm_memory_used_bytes", "jvm_memory_max_bytes", "jvm_memory_committed_bytes",
+            "jvm_gc_collection_seconds_total",
+            "jvm_gc_collections_total", "jvm_threads_current", "jvm_available_processors");
 
     /** The only labels a herald_* series may carry, and their fixed values (no topic names, no client ids). */
     private static final Map<String, Set<String>> LABEL_VALUES = Map.of(
@@ -430,11 +431,6 @@ class ObservabilityIT {
     // ---------------------------------------------------------------------------------------------- fixture
 
     private synchronized void fixture() {
-        // Prometheus scrapes /metrics, which only Payara has: on WildFly, Herald's metrics leave over OTLP (no
-        // MicroProfile Metrics) and the contract's JVM metrics (memory_*, gc_*, thread_count, ...) are
-        // MicroProfile base metrics; Debian's Prometheus 2.42 has no OTLP receiver. promtool checks still run.
-        Assumptions.assumeFalse(HeraldServer.onWildFly(),
-                "Prometheus scraping Herald's /metrics needs MicroProfile Metrics (Payara); WildFly exports over OTLP");
         if (fixtureFailure != null) {
             throw fixtureFailure;
         }
@@ -449,16 +445,17 @@ class ObservabilityIT {
             connectionsBefore = connections();
             Path config = TARGET.resolve("it-prometheus/prometheus.yml");
             Files.createDirectories(config.getParent());
-            Files.writeString(config, rewrite(Files.readString(CONFIG), "127.0.0.1:" + server.port()));
+            // Payara: Herald's /metrics; WildFly (no MicroProfile Metrics, Debian's Prometheus 2.42 has no OTLP
+            // receiver): the test's OTLP receiver, serving what Herald exported to it as Prometheus text
+            URI scrape = server.scrapeUri();
+            Files.writeString(config, rewrite(Files.readString(CONFIG), scrape.getHost() + ":" + scrape.getPort()));
             promtool("check", "config", config.toString());
             prometheus = PrometheusServer.start(config, TARGET.resolve("it-prometheus.log"));
             long t1 = System.nanoTime();
             putLoad();
             Instant loaded = Instant.now();
             awaitScrapesAfter(loaded);
-            HeraldServer.Response metrics = server.get("/metrics");
-            assertEquals(200, metrics.status(), "/metrics");
-            metricsText = metrics.body();
+            metricsText = server.metricsText();
             exported = new TreeSet<>();
             parse(metricsText).forEach(series -> exported.add(series.name()));
             System.out.printf("ObservabilityIT: server %.1f s, load + %d scrapes %.1f s; %d ticks published%n",
@@ -527,9 +524,9 @@ class ObservabilityIT {
         String dropWs = unique("drop");
         clients.add(StalledClient.sse(server, "topic=" + dropSse));
         clients.add(StalledClient.ws(server, "topic=" + dropWs));
-        double sseBefore = sum(parse(server.get("/metrics").body()), "herald_events_dropped_total", "transport", "sse",
+        double sseBefore = sum(parse(server.metricsText()), "herald_events_dropped_total", "transport", "sse",
                 "reason", "drop-oldest");
-        double wsBefore = sum(parse(server.get("/metrics").body()), "herald_events_dropped_total", "transport", "ws",
+        double wsBefore = sum(parse(server.metricsText()), "herald_events_dropped_total", "transport", "ws",
                 "reason", "drop-oldest");
         for (int i = 0; i < STALLED_EVENTS; i++) {
             String event = "{\"n\":" + i + ",\"pad\":\"" + PAD + "\"}";
@@ -537,11 +534,11 @@ class ObservabilityIT {
             publisher.publish(dropWs, event);
         }
         Poll.until(() -> {
-            List<Series> now = parse(server.get("/metrics").body());
+            List<Series> now = parse(server.metricsText());
             return sum(now, "herald_events_dropped_total", "transport", "sse", "reason", "drop-oldest") > sseBefore
                     && sum(now, "herald_events_dropped_total", "transport", "ws", "reason", "drop-oldest") > wsBefore;
-        }, () -> "drop-oldest drops on both transports for the stalled clients; now: " + parse(server.get("/metrics")
-                .body()).stream().filter(series -> series.name().equals("herald_events_dropped_total")).toList());
+        }, () -> "drop-oldest drops on both transports for the stalled clients; now: " + parse(server.metricsText())
+                .stream().filter(series -> series.name().equals("herald_events_dropped_total")).toList());
         topics.addAll(List.of(topic, dropSse, dropWs));
         if (tickerFailure.get() != null) {
             throw new AssertionError("background publishing failed", tickerFailure.get());
@@ -599,7 +596,7 @@ class ObservabilityIT {
 
     private Map<String, Double> connections() {
         Map<String, Double> byTransport = new TreeMap<>();
-        for (Series series : parse(server.get("/metrics").body())) {
+        for (Series series : parse(server.metricsText())) {
             if (series.name().equals("herald_connections")) {
                 byTransport.merge(series.labels().getOrDefault("transport", ""), series.value(), Double::sum);
             }

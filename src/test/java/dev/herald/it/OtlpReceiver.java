@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,6 +101,18 @@ final class OtlpReceiver implements AutoCloseable {
         OtlpReceiver receiver = new OtlpReceiver(http, executor, maxMetrics);
         http.createContext("/v1/traces", exchange -> receiver.handle(exchange, "traces"));
         http.createContext("/v1/metrics", exchange -> receiver.handle(exchange, "metrics"));
+        // what a Prometheus exporter in front of this receiver would serve: the newest point of every series
+        http.createContext("/metrics", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                byte[] body = receiver.render().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+                if (body.length > 0) {
+                    exchange.getResponseBody().write(body);
+                }
+            }
+        });
         http.createContext("/v1/logs", exchange -> {
             try (exchange) {
                 exchange.getRequestBody().readAllBytes();
@@ -170,13 +184,25 @@ final class OtlpReceiver implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+        return render();
+    }
+
+    /** GET /metrics on this receiver: Herald's metrics as Prometheus text from the exports received so far. */
+    URI scrapeUri() {
+        return URI.create("http://127.0.0.1:" + port() + "/metrics");
+    }
+
+    /** The newest point of every series received so far, as Prometheus text (see {@link #prometheusText}). */
+    String render() {
         // series -> newest point; later exports overwrite earlier ones
         Map<String, NumberDataPoint> newest = new TreeMap<>();
         Map<String, String> typeLines = new TreeMap<>();
         for (Metric metric : metrics) {
             boolean counter = metric.hasSum() && metric.getSum().getIsMonotonic();
-            String name = counter && !metric.getName().endsWith("_total") ? metric.getName() + "_total"
-                    : metric.getName();
+            // the server's own instruments (WildFly's server.active_requests, ...) have dots: Prometheus names
+            // may not, so they become underscores, as an OpenTelemetry-to-Prometheus exporter writes them
+            String sanitized = prometheusName(metric.getName());
+            String name = counter && !sanitized.endsWith("_total") ? sanitized + "_total" : sanitized;
             typeLines.put(name, "# TYPE " + name + (counter ? " counter" : " gauge"));
             for (NumberDataPoint point : dataPoints(metric)) {
                 String series = name + labels(point.getAttributesList());
@@ -225,7 +251,7 @@ final class OtlpReceiver implements AutoCloseable {
         Map<String, String> sorted = new TreeMap<>();
         for (KeyValue attribute : attributes) {
             AnyValue value = attribute.getValue();
-            sorted.put(attribute.getKey(), value.getValueCase() == AnyValue.ValueCase.STRING_VALUE
+            sorted.put(prometheusName(attribute.getKey()).replace(':', '_'), value.getValueCase() == AnyValue.ValueCase.STRING_VALUE
                     ? value.getStringValue() : value.toString().trim());
         }
         sorted.put("mp_scope", "application");
@@ -233,6 +259,12 @@ final class OtlpReceiver implements AutoCloseable {
         sorted.forEach((key, value) -> labels.append(labels.length() > 1 ? "," : "").append(key).append("=\"")
                 .append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append('"'));
         return labels.append('}').toString();
+    }
+
+    /** A valid Prometheus metric (or, without colons, label) name: other characters become underscores. */
+    private static String prometheusName(String name) {
+        String valid = name.replaceAll("[^a-zA-Z0-9_:]", "_");
+        return valid.isEmpty() || Character.isDigit(valid.charAt(0)) ? "_" + valid : valid;
     }
 
     private static long nanos(Instant instant) {
