@@ -30,6 +30,11 @@ class SlowConsumerIT {
         return transport == Transport.WS ? "ws" : "sse";
     }
 
+    /** One series of a reason-labelled counter, spelled as /metrics prints it. */
+    private static String series(String family, String reason, Transport transport) {
+        return family + "{mp_scope=\"application\",reason=\"" + reason + "\",transport=\"" + label(transport) + "\"}";
+    }
+
     private static StalledClient stalled(Transport transport, String topic) {
         return transport == Transport.WS ? StalledClient.ws(transport.server(), "topic=" + topic)
                 : StalledClient.sse(transport.server(), "topic=" + topic);
@@ -58,8 +63,7 @@ class SlowConsumerIT {
         HeraldServer server = transport.server();
         Publisher publisher = new Publisher(server);
         String topic = "drop." + UUID.randomUUID().toString().substring(0, 8);
-        String dropped = "herald_events_dropped_total{mp_scope=\"application\",reason=\"drop-oldest\",transport=\""
-                + label(transport) + "\"}";
+        String dropped = series("herald_events_dropped_total", "drop-oldest", transport);
         try (EventStream fast = transport.open(List.of(topic), null);
              StalledClient slow = stalled(transport, topic)) {
             double droppedBefore = publisher.metric(dropped);
@@ -86,8 +90,7 @@ class SlowConsumerIT {
         HeraldServer server = transport.server();
         Publisher publisher = new Publisher(server);
         String topic = "disconnect." + UUID.randomUUID().toString().substring(0, 8);
-        String closed = "herald_connections_closed_total{mp_scope=\"application\",reason=\"slow-consumer\",transport=\""
-                + label(transport) + "\"}";
+        String closed = series("herald_connections_closed_total", "slow-consumer", transport);
         try (EventStream fast = transport.open(List.of(topic), null);
              StalledClient slow = stalled(transport, topic)) {
             double closedBefore = publisher.metric(closed);
@@ -114,8 +117,7 @@ class SlowConsumerIT {
         HeraldServer server = transport.server();
         Publisher publisher = new Publisher(server);
         String topic = "conflate." + UUID.randomUUID().toString().substring(0, 8);
-        String conflated = "herald_events_dropped_total{mp_scope=\"application\",reason=\"conflated\",transport=\""
-                + label(transport) + "\"}";
+        String conflated = series("herald_events_dropped_total", "conflated", transport);
         try (StalledClient slow = stalled(transport, topic)) {
             double before = publisher.metric(conflated);
             Map<String, Integer> newest = new HashMap<>();
