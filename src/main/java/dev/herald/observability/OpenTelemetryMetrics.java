@@ -149,6 +149,13 @@ final class OpenTelemetryMetrics implements HeraldMetrics {
         return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 
+    /** Label values outside the fixed sets (none are expected) are not recorded rather than made up. */
+    private static void add(LongCounter counter, long by, Attributes attributes) {
+        if (attributes != null) {
+            counter.add(by, attributes);
+        }
+    }
+
     private static Attributes lookup(Map<String, Map<String, Attributes>> table, String outer, String inner) {
         Map<String, Attributes> row = table.get(outer);
         return row == null ? null : row.get(inner);
@@ -156,18 +163,12 @@ final class OpenTelemetryMetrics implements HeraldMetrics {
 
     @Override
     public void connectionOpened(String transport) {
-        Attributes attributes = byTransport.get(transport);
-        if (attributes != null) {
-            opened.add(1, attributes);
-        }
+        add(opened, 1, byTransport.get(transport));
     }
 
     @Override
     public void connectionClosed(String transport, String reason) {
-        Attributes attributes = lookup(byTransportAndReason, transport, reason);
-        if (attributes != null) {
-            closed.add(1, attributes);
-        }
+        add(closed, 1, lookup(byTransportAndReason, transport, reason));
         if (MetricLabels.isDisconnectDrop(reason)) {
             eventsDropped(transport, "disconnect", 1);
         }
@@ -180,19 +181,13 @@ final class OpenTelemetryMetrics implements HeraldMetrics {
 
     @Override
     public void eventDelivered(String transport, long latencyNanos) {
-        Attributes attributes = byTransport.get(transport);
-        if (attributes != null) {
-            delivered.add(1, attributes);
-        }
+        add(delivered, 1, byTransport.get(transport));
         histograms.latency(transport, latencyNanos);
     }
 
     @Override
     public void eventsDropped(String transport, String reason, long count) {
-        Attributes attributes = lookup(byTransportAndReason, transport, reason);
-        if (attributes != null) {
-            dropped.add(count, attributes);
-        }
+        add(dropped, count, lookup(byTransportAndReason, transport, reason));
     }
 
     @Override
@@ -202,17 +197,11 @@ final class OpenTelemetryMetrics implements HeraldMetrics {
 
     @Override
     public void resumed(String outcome) {
-        Attributes attributes = byOutcome.get(outcome);
-        if (attributes != null) {
-            resumes.add(1, attributes);
-        }
+        add(resumes, 1, byOutcome.get(outcome));
     }
 
     @Override
     public void requestRejected(String endpoint, String reason) {
-        Attributes attributes = lookup(byEndpointAndReason, endpoint, reason);
-        if (attributes != null) {
-            rejected.add(1, attributes);
-        }
+        add(rejected, 1, lookup(byEndpointAndReason, endpoint, reason));
     }
 }
