@@ -289,11 +289,12 @@ public final class HeraldServer implements AutoCloseable {
         private String root;
         private String log;
         private PrintStream progress;
+        private boolean wildFly = onWildFly();
 
         private Builder(String name) {
             this.name = name;
             this.root = "it-" + name;
-            this.log = "it-" + name + ".log";
+            this.log = "it-" + name + (onWildFly() ? "-wildfly" : "") + ".log";
         }
 
         /** A -D system property (Herald reads them via MP Config). */
@@ -326,6 +327,15 @@ public final class HeraldServer implements AutoCloseable {
             return this;
         }
 
+        /** payara or wildfly; the system property herald.it.runtime unless set (benchmarks compare both). */
+        public Builder runtime(String runtime) {
+            if (!runtime.equals("payara") && !runtime.equals("wildfly")) {
+                throw new IllegalArgumentException("runtime must be payara or wildfly, not " + runtime);
+            }
+            wildFly = runtime.equals("wildfly");
+            return this;
+        }
+
         /** Prints the command line and the start-up time to {@code out} (silent unless set). */
         public Builder progress(PrintStream out) {
             progress = out;
@@ -339,9 +349,9 @@ public final class HeraldServer implements AutoCloseable {
                 Path target = war.getParent();
                 Path logFile = target.resolve(log);
                 Files.createDirectories(logFile.getParent());
-                return onWildFly() ? startWildFly(war, target, logFile) : startPayara(war, target, logFile);
+                return wildFly ? startWildFly(war, target, logFile) : startPayara(war, target, logFile);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot start " + (onWildFly() ? "WildFly" : "Payara Micro"), e);
+                throw new IllegalStateException("cannot start " + (wildFly ? "WildFly" : "Payara Micro"), e);
             }
         }
 

@@ -11,6 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Stopping the server closes every client with a reason: WebSocket 1001, SSE end of stream. */
 class ShutdownIT {
 
+    /**
+     * On SIGTERM WildFly suspends first, and its suspend closes every WebSocket session with 1001 and an empty
+     * reason on the session's own executor, concurrently with Herald's shutdown hook (seen in a stack trace from
+     * onClose: ServerWebSocketContainer.pause). Whichever close reaches the session first is the one sent, so on
+     * WildFly the reason may be empty; the code, 1001, is the same either way (README, Deploying on WildFly).
+     */
+    private static boolean containerClosedFirst(WsStream ws) {
+        return HeraldServer.onWildFly() && ws.closeReason().isEmpty();
+    }
+
     @Test
     void stoppingTheServerClosesWebSocketsWith1001AndEndsSseStreams() {
         HeraldServer server = HeraldServer.start("shutdown", Map.of());
@@ -23,7 +33,8 @@ class ShutdownIT {
             server.close();
 
             assertEquals(1001, ws.awaitCloseCode(), "close code on shutdown");
-            assertTrue(ws.closeReason().contains("\"error\":\"shutdown\""), "JSON reason: " + ws.closeReason());
+            assertTrue(ws.closeReason().contains("\"error\":\"shutdown\"") || containerClosedFirst(ws),
+                    "JSON reason: " + ws.closeReason());
             sse.awaitEnd();
         } finally {
             server.close();
