@@ -1,0 +1,41 @@
+package dev.herald.bench;
+
+import java.net.URI;
+
+/** A push server under load: where clients connect and publish, and how its memory and CPU are read. */
+interface Target extends AutoCloseable {
+    /** Row label, e.g. "Herald/Payara SSE servlet". */
+    String label(String transport);
+
+    String host();
+
+    int port();
+
+    Dialect dialect();
+
+    URI publishUri(String topic);
+
+    /** The Authorization header value for publishes, or null. */
+    String authorization();
+
+    /**
+     * Heap used and committed after a full GC (KB; -1 where the server has no managed heap), resident
+     * memory (PSS, KB) and CPU seconds so far. PSS is read after the GC's tool has exited.
+     */
+    Sample sample();
+
+    /** The server's own count of open subscribers of the transport, or -1 if it has none. */
+    long connections(String transport);
+
+    /** Events the server dropped and subscribers it closed for being slow, or "" if it does not say. */
+    String overflowCounters(String transport);
+
+    /** What the server's log says went wrong (OutOfMemoryError, too many open files), "" if nothing. */
+    String logProblems();
+
+    @Override
+    void close();
+
+    record Sample(long heapUsedKb, long heapCommittedKb, long pssKb, double cpuSeconds) {
+    }
+}

@@ -1,0 +1,23 @@
+package dev.herald.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/** Starts the server a target spec names: payara:servlet, payara:jaxrs, wildfly:servlet, wildfly:jaxrs, nchan. */
+final class Targets {
+    private Targets() {
+    }
+
+    static Target start(String spec, String name, LoadGenerator.Options options, Path workDir, PrintStream progress) {
+        if (spec.equals("nchan")) {
+            return NchanTarget.start(workDir.resolve("nchan"), options.nchanWorkers());
+        }
+        String[] parts = spec.split(":");
+        if (parts.length != 2 || !(parts[0].equals("payara") || parts[0].equals("wildfly"))
+                || !(parts[1].equals("servlet") || parts[1].equals("jaxrs"))) {
+            throw new IllegalArgumentException("target: payara:servlet, payara:jaxrs, wildfly:servlet, wildfly:jaxrs"
+                    + " or nchan, not " + spec);
+        }
+        return HeraldTarget.start(parts[0], parts[1], name, options.maxHeap(), progress);
+    }
+}
