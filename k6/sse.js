@@ -39,24 +39,26 @@ export function subscribe() {
           if (event.name === config.topic) sub.event(event.id, parseJson(event.data));
           else if (event.name === 'herald.reset') sub.reset();
           else if (event.name === 'herald.dropped') sub.dropped(parseJson(event.data));
-          if (Date.now() >= closeAt) {
+          if (Date.now() >= closeAt && !closedByUs) {
             closedByUs = true;
             client.close();
           }
         });
         client.on('error', (e) => {
-          if (Date.now() >= closeAt - SLACK_MS) {
-            closedByUs = true; // our timeout
-          } else {
+          // close() itself reports a failed close here, from inside the extension's close: calling
+          // close() again from there would never return
+          if (closedByUs) return;
+          if (Date.now() < closeAt - SLACK_MS) {
             failed = true;
             console.warn(`sse: ${e.error()}`);
           }
+          // after a read error (or our timeout) the extension waits for close() to end the stream
+          closedByUs = true;
           client.close();
         });
       },
     );
-    const endedOnTime = closedByUs || Date.now() >= closeAt - SLACK_MS;
-    const ok = res.status === 200 && !failed && endedOnTime;
+    const ok = res.status === 200 && !failed && (closedByUs || Date.now() >= closeAt - SLACK_MS);
     if (res.status !== 200) console.warn(`sse: status ${res.status} ${res.error}`);
     sub.connectionEnded(ok);
     // reconnect at once like a client resuming; after a failure, not in a tight loop

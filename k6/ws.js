@@ -61,12 +61,16 @@ export function subscribe() {
   // and no timer is pending, so each connection schedules the next one itself
   function connect() {
     const closeAt = closeTime(deadline);
-    const ws = new WebSocket(streamUrl(sub.lastId));
+    // one `name` (k6 then tags `url` with it too): each resume URL carries its own lastEventId and
+    // would otherwise start new metric series
+    const ws = new WebSocket(streamUrl(sub.lastId), null, { tags: { name: 'subscribe' } });
     let closing = false;
     let settled = false;
     const timer = setTimeout(() => {
       closing = true;
-      ws.close(1000);
+      // k6 queues a close frame for a writer that only runs once the socket is open: closing while
+      // still connecting would stall the VU, so that case closes from the open handler
+      if (ws.readyState === ws.OPEN) ws.close(1000);
     }, Math.max(0, closeAt - Date.now()));
 
     /** @param {boolean} ok */
@@ -80,7 +84,10 @@ export function subscribe() {
       else sub.finish();
     }
 
-    ws.addEventListener('open', () => sub.opened());
+    ws.addEventListener('open', () => {
+      sub.opened();
+      if (closing) ws.close(1000);
+    });
     ws.addEventListener('message', (e) => {
       if ('data' in e && typeof e.data === 'string') onFrame(sub, e.data);
     });
@@ -88,7 +95,8 @@ export function subscribe() {
       if (!closing) console.warn(`ws: ${'error' in e ? e.error : e.type}`);
       end(closing);
     });
-    // a close we did not ask for: shutdown (1001), slow consumer or limits (1013), …
+    // a close we did not ask for: shutdown (1001), slow consumer or limits (1013), … (k6 reports
+    // the code at run time, but @types/k6 does not type it, so it is not read here)
     ws.addEventListener('close', () => end(closing));
   }
 
