@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -94,6 +96,11 @@ public final class NchanServer implements AutoCloseable {
     private static Path module(String config) {
         Matcher load = LOAD_MODULE.matcher(config);
         return load.find() ? Path.of(load.group(1)) : null;
+    }
+
+    /** {@link #start(Path, int)} with one worker per core (nginx's usual setting). */
+    public static NchanServer start(Path workDir) {
+        return start(workDir, Runtime.getRuntime().availableProcessors());
     }
 
     /**
@@ -298,7 +305,7 @@ public final class NchanServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
             workers.forEach(ProcessHandle::destroyForcibly);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("nginx worker did not exit", e);
         }
     }
