@@ -1,0 +1,63 @@
+package dev.herald.bench;
+
+import dev.herald.it.HeraldServer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One short real run of the load generator's storm scenario: a real Herald (the runtime of this test run)
+ * and a real nginx+nchan, SSE and WebSocket, 40 subscribers from a client process, events published while
+ * a fifth of them reconnect. Asserts what the generator reports, not how fast the machine is.
+ */
+class LoadGeneratorIT {
+
+    @Test
+    void stormRunReportsEveryDeliveryAndNoGapForHeraldAndNchanSse() throws Exception {
+        String herald = (HeraldServer.onWildFly() ? "wildfly" : "payara") + ":servlet";
+        Path out = Path.of("target", "bench-it-" + (HeraldServer.onWildFly() ? "wildfly" : "payara"));
+        LoadGenerator.Options options = LoadGenerator.Options.parse("--scenario", "storm", "--targets",
+                herald + ",nchan", "--transports", "sse,ws", "--connections", "40", "--rate", "10", "--seconds", "4",
+                "--warmup", "10", "--out", out.toString());
+
+        List<Row> rows = new LoadGenerator(options, System.out).runAll();
+
+        assertEquals(4, rows.size(), "Herald SSE, Herald WS, nchan SSE, nchan WS");
+        for (Row row : rows) {
+            Phase phase = row.phase;
+            assertAll(row.label,
+                    () -> assertEquals(40, row.opened, "opened"),
+                    () -> assertEquals(0, row.failed, "failed: " + row.failures),
+                    () -> assertEquals(0, row.lost, "lost"),
+                    () -> assertEquals(40, phase.published(), "published: 10/s for 4 s"),
+                    () -> assertEquals(8, phase.reconnected(), "every fifth subscriber reconnected"),
+                    () -> assertTrue(row.loaded.pssKb() > 0, "PSS read"),
+                    () -> assertTrue(phase.p99() > 0 && phase.p50() <= phase.p99(), "latency percentiles"),
+                    () -> assertTrue(phase.cpuSeconds() >= 0, "server CPU read"));
+            boolean resumable = !row.label.equals("nginx+nchan WebSocket");
+            if (resumable) {
+                // Herald (SSE and WS) and nchan's EventSource resume from the last id: nothing lost, nothing twice
+                assertAll(row.label,
+                        () -> assertEquals(phase.expected(), phase.delivered(), "delivered"),
+                        () -> assertEquals(0, phase.gaps(), "gaps"),
+                        () -> assertEquals(0, phase.duplicates(), "duplicates"));
+            }
+            if (row.label.startsWith("Herald")) {
+                assertAll(row.label,
+                        () -> assertEquals(40, row.gauge, "server gauge after opening"),
+                        () -> assertEquals(0, row.gaugeAfterClose, "server gauge after closing"),
+                        () -> assertTrue(row.loaded.heapUsedKb() > 0, "heap after GC read"));
+            }
+        }
+        String json = Files.readString(out.resolve("results.json"));
+        assertTrue(json.contains("\"sumKbPerConnection\""), json);
+        String html = Files.readString(out.resolve("report.html"));
+        assertEquals(3, html.split("<svg", -1).length - 1, "three charts");
+    }
+}
