@@ -61,7 +61,7 @@ final class SseReader {
             String hex = sizeLine.toString().trim();
             int extension = hex.indexOf(';');
             if (extension >= 0) {
-                hex = hex.substring(0, extension);
+                hex = hex.substring(0, extension).trim(); // "5 ;ext" (whitespace before ';' is allowed)
             }
             sizeLine.setLength(0);
             if (hex.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,7 @@ final class WsReader {
 
     private static final int MAX_FRAME = 1 << 20;
     private byte[] partial;
-    private StringBuilder fragments;
+    private ByteArrayOutputStream fragments;
 
     void feed(ByteBuffer data, Listener listener) throws IOException {
         ByteBuffer buffer = data;
@@ -44,7 +45,7 @@ final class WsReader {
             } else if (length == 127) {
                 length = buffer.getLong();
             }
-            if (length > MAX_FRAME) {
+            if (length < 0 || length > MAX_FRAME) { // a 64-bit length with its top bit set reads negative
                 throw new IOException("WebSocket frame of " + length + " bytes");
             }
             byte[] mask = null;
@@ -76,17 +77,17 @@ final class WsReader {
         int opcode = b0 & 0x0f;
         switch (opcode) {
             case 0x1, 0x0 -> {
-                String text = new String(payload, StandardCharsets.UTF_8);
                 if (fin && fragments == null) {
-                    listener.text(text);
+                    listener.text(new String(payload, StandardCharsets.UTF_8));
                     return;
                 }
+                // bytes, not text: a fragment may end inside a UTF-8 sequence (RFC 6455 5.6)
                 if (fragments == null) {
-                    fragments = new StringBuilder();
+                    fragments = new ByteArrayOutputStream();
                 }
-                fragments.append(text);
+                fragments.writeBytes(payload);
                 if (fin) {
-                    String message = fragments.toString();
+                    String message = fragments.toString(StandardCharsets.UTF_8);
                     fragments = null;
                     listener.text(message);
                 }
