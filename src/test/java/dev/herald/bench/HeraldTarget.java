@@ -31,7 +31,13 @@ final class HeraldTarget implements Target {
         this.engine = engine;
     }
 
-    static HeraldTarget start(String runtime, String engine, String name, String maxHeap, java.io.PrintStream progress) {
+    /**
+     * {@code heartbeat}: herald.heartbeat-interval. 15 s (Herald's default and nchan's ping interval in
+     * bench/nchan/nginx.conf) keeps the comparison fair; a closed SSE socket is only noticed on a write, so a
+     * short one releases vanished subscribers sooner.
+     */
+    static HeraldTarget start(String runtime, String engine, String name, String maxHeap, String heartbeat,
+                              java.io.PrintStream progress) {
         HeraldServer server = HeraldServer.builder(name)
                 .runtime(runtime)
                 .files("bench/root-" + name, "bench/server-" + name + ".log")
@@ -39,6 +45,7 @@ final class HeraldTarget implements Target {
                 .jvmArg("-XX:+AlwaysPreTouch")
                 .property("herald.publish-token", TOKEN)
                 .property("herald.sse.engine", engine)
+                .property("herald.heartbeat-interval", heartbeat)
                 .progress(progress)
                 .start();
         return new HeraldTarget(server, runtime, engine);
@@ -81,6 +88,11 @@ final class HeraldTarget implements Target {
         List<Long> pid = List.of(server.pid());
         return new Sample(heap.usedBytes() / 1024, heap.committedBytes() / 1024, ProcStats.pssKb(pid),
                 ProcStats.cpuSeconds(pid));
+    }
+
+    @Override
+    public double cpuSeconds() {
+        return ProcStats.cpuSeconds(List.of(server.pid()));
     }
 
     @Override

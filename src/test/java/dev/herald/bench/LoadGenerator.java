@@ -72,6 +72,7 @@ public final class LoadGenerator {
         String name = targetSpec.replace(':', '-') + "-" + transport + "-" + n;
         out.printf("%n== %s %s, %,d connections, scenario %s ==%n", targetSpec, transport, n, options.scenario);
         Path logDir = Files.createDirectories(options.out.resolve(name));
+        long runStart = System.nanoTime();
         try (Target target = Targets.start(targetSpec, name, options, logDir, out)) {
             Row row = new Row(options.scenario, target.label(transport), targetSpec, transport, n);
             int processes = ClientFleet.processesFor(n);
@@ -103,6 +104,7 @@ public final class LoadGenerator {
             row.gaugeAfterClose = awaitConnections(target, transport, 0, 180);
             row.problems = target.logProblems();
             out.println("  " + Report.summary(options, row));
+            out.printf(Locale.ROOT, "  (run took %.0f s)%n", (System.nanoTime() - runStart) / 1e9);
             return row;
         }
     }
@@ -174,7 +176,7 @@ public final class LoadGenerator {
     private Phase phase(Target target, ClientFleet fleet, RatePublisher publisher, double rate, double seconds,
                         long receivers, Runnable midway) {
         fleet.askAll("stats true");
-        double cpu0 = target.sample().cpuSeconds();
+        double cpu0 = target.cpuSeconds();
         int half = (int) Math.max(1, seconds / 2);
         CompletableFuture<?>[] mid = {CompletableFuture.completedFuture(null)};
         out.printf(Locale.ROOT, "  publishing %.1f events/s for %.0f s to %,d subscribers%n", rate, seconds, receivers);
@@ -189,7 +191,7 @@ public final class LoadGenerator {
         mid[0].join();
         long expected = sent.accepted() * receivers;
         List<Map<String, String>> stats = awaitDeliveries(fleet, expected);
-        double cpu = target.sample().cpuSeconds() - cpu0;
+        double cpu = target.cpuSeconds() - cpu0;
         LatencyStats latency = ClientFleet.latency(stats);
         Phase p = new Phase(rate, sent.seconds(), sent.accepted(), sent.refused(), receivers, expected,
                 ClientFleet.sum(stats, "delivered"), ClientFleet.sum(stats, "gaps"),
@@ -225,10 +227,15 @@ public final class LoadGenerator {
 
     /** Polls the server's connection gauge until it shows {@code expected}; -1 if the server has none. */
     private long awaitConnections(Target target, String transport, long expected, int seconds) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
             long value = target.connections(transport);
             if (value == expected || value < 0) {
+                double waited = (System.nanoTime() - start) / 1e9;
+                if (waited > 2) {
+                    out.printf(Locale.ROOT, "  server gauge reached %d after %.1f s%n", expected, waited);
+                }
                 return value;
             }
             if (System.nanoTime() > deadline) {
@@ -253,7 +260,7 @@ public final class LoadGenerator {
     record Options(String scenario, List<String> targets, List<String> transports, List<Integer> connections,
                    double rate, List<Double> rates, double seconds, double p99LimitMillis, int payloadBytes,
                    double slowFraction, double stormFraction, int batch, int warmup, String maxHeap,
-                   int nchanWorkers, Path out) {
+                   String heartbeat, int nchanWorkers, Path out) {
 
         static Options parse(String... args) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -283,12 +290,13 @@ public final class LoadGenerator {
                     Integer.parseInt(given.getOrDefault("batch", "200")),
                     Integer.parseInt(given.getOrDefault("warmup", "100")),
                     given.getOrDefault("xmx", "512m"),
+                    given.getOrDefault("heartbeat", "15s"),
                     Integer.parseInt(given.getOrDefault("nchan-workers", "2")),
                     Path.of(given.getOrDefault("out", "target/bench/" + scenario + "-"
                             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))));
             List<String> known = List.of("scenario", "targets", "transports", "connections", "rate", "rates", "seconds",
                     "p99-limit-ms", "payload-bytes", "slow-fraction", "storm-fraction", "batch", "warmup", "xmx",
-                    "nchan-workers", "out");
+                    "heartbeat", "nchan-workers", "out");
             for (String name : given.keySet()) {
                 if (!known.contains(name)) {
                     throw new IllegalArgumentException("unknown option --" + name + "; known: " + known);

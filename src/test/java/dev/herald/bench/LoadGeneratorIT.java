@@ -24,7 +24,7 @@ class LoadGeneratorIT {
         Path out = Path.of("target", "bench-it-" + (HeraldServer.onWildFly() ? "wildfly" : "payara"));
         LoadGenerator.Options options = LoadGenerator.Options.parse("--scenario", "storm", "--targets",
                 herald + ",nchan", "--transports", "sse,ws", "--connections", "40", "--rate", "10", "--seconds", "4",
-                "--warmup", "10", "--out", out.toString());
+                "--warmup", "10", "--heartbeat", "2s", "--out", out.toString());
 
         List<Row> rows = new LoadGenerator(options, System.out).runAll();
 

@@ -56,6 +56,11 @@ final class NchanTarget implements Target {
         return new Sample(-1, -1, ProcStats.pssKb(server.pids()), ProcStats.cpuSeconds(server.pids()));
     }
 
+    @Override
+    public double cpuSeconds() {
+        return ProcStats.cpuSeconds(server.pids());
+    }
+
     /** nchan_stub_status counts subscribers of every transport together. */
     @Override
     public long connections(String transport) {

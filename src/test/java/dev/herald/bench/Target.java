@@ -24,6 +24,9 @@ interface Target extends AutoCloseable {
      */
     Sample sample();
 
+    /** CPU seconds the server processes used so far (no GC, unlike {@link #sample}). */
+    double cpuSeconds();
+
     /** The server's own count of open subscribers of the transport, or -1 if it has none. */
     long connections(String transport);
 

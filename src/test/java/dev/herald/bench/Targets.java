@@ -18,6 +18,6 @@ final class Targets {
             throw new IllegalArgumentException("target: payara:servlet, payara:jaxrs, wildfly:servlet, wildfly:jaxrs"
                     + " or nchan, not " + spec);
         }
-        return HeraldTarget.start(parts[0], parts[1], name, options.maxHeap(), progress);
+        return HeraldTarget.start(parts[0], parts[1], name, options.maxHeap(), options.heartbeat(), progress);
     }
 }
