@@ -81,7 +81,7 @@ public final class LoadGenerator {
                     transport, TOPIC, logDir, out)) {
                 RatePublisher publisher = new RatePublisher(target.publishUri(TOPIC), target.authorization(),
                         options.payloadBytes);
-                warmUp(target, fleet, publisher, transport);
+                row.warmup = warmUp(fleet, publisher);
                 Target.Sample base = target.sample();
                 out.printf("  baseline: heap %,d KB used / %,d KB committed, PSS %,d KB%n", base.heapUsedKb(),
                         base.heapCommittedKb(), base.pssKb());
@@ -89,10 +89,10 @@ public final class LoadGenerator {
                 List<Map<String, String>> opened = fleet.ask(i -> "open " + ClientFleet.share(n, processes, i)
                         + " " + options.batch);
                 row.openSeconds = (System.nanoTime() - t0) / 1e9;
-                row.opened = ClientFleet.sum(opened, "open");
+                row.opened = ClientFleet.sum(opened, "open") - row.warmup;
                 row.failed = ClientFleet.sum(opened, "failed");
                 row.failures = String.join(" ", opened.stream().map(a -> a.getOrDefault("failures", "{}")).toList());
-                row.gauge = awaitConnections(target, transport, row.opened, 30);
+                row.gauge = awaitConnections(target, transport, row.warmup + row.opened, 30);
                 row.memory(base, target.sample());
                 out.printf(Locale.ROOT, "  %,d open (%d failed) in %.1f s; server gauge %d; heap %.2f + native %.2f"
                                 + " = %.2f KB per connection%n", row.opened, row.failed, row.openSeconds, row.gauge,
@@ -110,23 +110,25 @@ public final class LoadGenerator {
     }
 
     /**
-     * Opens and closes a few connections and publishes a little first, so class loading, JIT and lazily
-     * built container parts are not billed to the measured connections.
+     * Opens a few connections and publishes a little before the baseline, so class loading, JIT and lazily
+     * built container parts are not billed to the measured connections. The warm-up connections stay open
+     * (closing them would mean waiting for the server to notice, up to two heartbeats for SSE on Payara) and
+     * take part in the publishing phases; memory is measured on the N opened after the baseline.
      */
-    private void warmUp(Target target, ClientFleet fleet, RatePublisher publisher, String transport) {
+    private long warmUp(ClientFleet fleet, RatePublisher publisher) {
         if (options.warmup <= 0) {
-            return;
+            return 0;
         }
         out.printf("  warm-up: %d connections, %d events%n", options.warmup, 20);
-        fleet.ask(i -> "open " + ClientFleet.share(options.warmup, fleet.size(), i) + " " + options.batch);
+        long open = ClientFleet.sum(fleet.ask(i -> "open " + ClientFleet.share(options.warmup, fleet.size(), i)
+                + " " + options.batch), "open");
         publisher.publish(20, 1, second -> { });
-        fleet.askAll("close-all");
         fleet.askAll("stats true");
-        awaitConnections(target, transport, 0, 180);
+        return open;
     }
 
     private void scenario(Row row, Target target, ClientFleet fleet, RatePublisher publisher) {
-        long receivers = row.opened;
+        long receivers = row.warmup + row.opened;
         switch (options.scenario) {
             case "hold" -> row.phase = phase(target, fleet, publisher, options.rate, options.seconds, receivers, null);
             case "fanout" -> {

@@ -107,7 +107,7 @@ final class Report {
         JsonObjectBuilder json = Json.createObjectBuilder()
                 .add("scenario", row.scenario).add("label", row.label).add("target", row.target)
                 .add("transport", row.transport).add("connections", row.connections).add("processes", row.processes)
-                .add("opened", row.opened).add("failed", row.failed).add("failures", row.failures)
+                .add("warmupConnections", row.warmup).add("opened", row.opened).add("failed", row.failed).add("failures", row.failures)
                 .add("lost", row.lost).add("serverGauge", row.gauge).add("serverGaugeAfterClose", row.gaugeAfterClose)
                 .add("openSeconds", row.openSeconds)
                 .add("heapKbPerConnection", row.heapKb).add("nativeKbPerConnection", row.nativeKb)

@@ -11,6 +11,8 @@ final class Row {
     final String transport;
     final int connections;
     int processes;
+    /** Warm-up subscribers opened before the baseline; they stay open and receive events too. */
+    long warmup;
     long opened;
     long failed;
     String failures = "{}";
