@@ -1,11 +1,12 @@
 package dev.herald.bench;
 
+import dev.herald.it.Http;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -39,8 +40,6 @@ public final class NchanServer implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern LOAD_MODULE = Pattern.compile("(?m)^\\s*load_module\\s+([^;\\s]+)\\s*;");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final int port;
@@ -241,16 +240,8 @@ public final class NchanServer implements AutoCloseable {
         }
     }
 
-    private HttpResponse<String> get(URI uri) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private static HttpResponse<String> get(URI uri) {
+        return Http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build());
     }
 
     /** Until the status location answers 200 and the master has all its workers. */

@@ -164,24 +164,13 @@ class NchanPeerIT {
     }
 
     private static HttpResponse<String> post(NchanServer nchan, String topic, String body) {
-        return send(HttpRequest.newBuilder(nchan.publishUri(topic))
+        return Http.send(HttpRequest.newBuilder(nchan.publishUri(topic))
                 .header("Accept", "text/json").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(TIMEOUT).build());
     }
 
     private static JsonObject json(String text) {
         return Json.createReader(new StringReader(text)).readObject();
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     /** An EventSource subscriber: events (id + data) in order; comments such as ": hi" are skipped. */

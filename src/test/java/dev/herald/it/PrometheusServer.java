@@ -80,7 +80,7 @@ final class PrometheusServer implements AutoCloseable {
 
     /** GET on the HTTP API; the JSON answer (also for 4xx/5xx answers, which carry status "error"). */
     JsonObject get(String pathAndQuery) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(pathAndQuery))
+        HttpResponse<String> response = Http.send(HttpRequest.newBuilder(uri(pathAndQuery))
                 .timeout(Duration.ofSeconds(30)).build());
         if (!response.body().startsWith("{")) {
             throw new AssertionError("Prometheus answered " + response.statusCode() + ": " + response.body());
@@ -93,17 +93,6 @@ final class PrometheusServer implements AutoCloseable {
         return get("/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
     }
 
-    private HttpResponse<String> send(HttpRequest request) {
-        try {
-            return Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     private void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         String last = "no answer";
@@ -112,7 +101,7 @@ final class PrometheusServer implements AutoCloseable {
                 throw new IllegalStateException("prometheus exited (" + process.exitValue() + "): " + readLog());
             }
             try {
-                HttpResponse<String> ready = send(HttpRequest.newBuilder(uri("/-/ready")).build());
+                HttpResponse<String> ready = Http.send(HttpRequest.newBuilder(uri("/-/ready")).build());
                 if (ready.statusCode() == 200) {
                     return;
                 }

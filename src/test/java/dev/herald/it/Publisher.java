@@ -2,9 +2,7 @@ package dev.herald.it;
 
 import jakarta.json.Json;
 
-import java.io.IOException;
 import java.io.StringReader;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -12,7 +10,6 @@ import java.util.Map;
 /** Publishes over the real HTTP API. */
 public final class Publisher {
     private final HeraldServer server;
-    private final HttpClient client = Http.CLIENT;
 
     public Publisher(HeraldServer server) {
         this.server = server;
@@ -32,22 +29,11 @@ public final class Publisher {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("/api/topics/" + topic))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
-        return send(request.build());
+        return Http.send(request.build());
     }
 
     public HttpResponse<String> get(String pathAndQuery) {
-        return send(HttpRequest.newBuilder(server.uri(pathAndQuery)).build());
-    }
-
-    private HttpResponse<String> send(HttpRequest request) {
-        try {
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Http.send(HttpRequest.newBuilder(server.uri(pathAndQuery)).build());
     }
 
     /** Current value of one Prometheus series of Herald's metrics (0 if absent); see HeraldServer#metricsText. */
