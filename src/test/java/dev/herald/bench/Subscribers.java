@@ -131,6 +131,7 @@ final class Subscribers implements AutoCloseable {
     void open(int n, int batch, java.util.function.Consumer<String> progress) {
         int requested = 0;
         long t0 = System.nanoTime();
+        int openBefore = onSelector(() -> counters.open);
         while (requested < n) {
             int size = Math.min(batch, n - requested);
             int failedBefore = onSelector(() -> counters.failed);
@@ -146,7 +147,7 @@ final class Subscribers implements AutoCloseable {
             awaitHeads();
             int[] state = onSelector(() -> new int[] {counters.open, counters.failed});
             if (requested % 1000 == 0 || requested == n || state[1] > failedBefore) {
-                progress.accept(String.format(Locale.ROOT, "%,d/%,d open, %d failed, %.1f s", state[0], n, state[1],
+                progress.accept(String.format(Locale.ROOT, "%,d/%,d open, %d failed, %.1f s", state[0] - openBefore, n, state[1],
                         (System.nanoTime() - t0) / 1e9));
             }
             if (state[1] > failedBefore) {
