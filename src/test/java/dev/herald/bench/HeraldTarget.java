@@ -102,7 +102,11 @@ final class HeraldTarget implements Target {
 
     @Override
     public String overflowCounters(String transport) {
-        String text = server.metricsText();
+        return overflowCounters(server.metricsText(), transport);
+    }
+
+    /** Dropped events by reason and subscribers closed for being slow, from Herald's Prometheus text. */
+    static String overflowCounters(String text, String transport) {
         Map<String, Long> counters = new TreeMap<>();
         for (String reason : List.of("drop-oldest", "conflated", "disconnect")) {
             counters.put("dropped." + reason, (long) sum(text, "herald_events_dropped_total{", transport, reason));

@@ -262,7 +262,7 @@ public final class LoadGenerator {
     record Options(String scenario, List<String> targets, List<String> transports, List<Integer> connections,
                    double rate, List<Double> rates, double seconds, double p99LimitMillis, int payloadBytes,
                    double slowFraction, double stormFraction, int batch, int warmup, String maxHeap,
-                   String heartbeat, int nchanWorkers, Path out) {
+                   String heartbeat, int nchanWorkers, String token, long pid, Path out) {
 
         static Options parse(String... args) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -294,11 +294,13 @@ public final class LoadGenerator {
                     given.getOrDefault("xmx", "512m"),
                     given.getOrDefault("heartbeat", "15s"),
                     Integer.parseInt(given.getOrDefault("nchan-workers", "2")),
+                    given.getOrDefault("token", System.getenv("HERALD_PUBLISH_TOKEN")),
+                    Long.parseLong(given.getOrDefault("pid", "0")),
                     Path.of(given.getOrDefault("out", "target/bench/" + scenario + "-"
                             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))));
             List<String> known = List.of("scenario", "targets", "transports", "connections", "rate", "rates", "seconds",
                     "p99-limit-ms", "payload-bytes", "slow-fraction", "storm-fraction", "batch", "warmup", "xmx",
-                    "heartbeat", "nchan-workers", "out");
+                    "heartbeat", "nchan-workers", "token", "pid", "out");
             for (String name : given.keySet()) {
                 if (!known.contains(name)) {
                     throw new IllegalArgumentException("unknown option --" + name + "; known: " + known);
@@ -308,6 +310,17 @@ public final class LoadGenerator {
                 throw new IllegalArgumentException("--scenario: hold, fanout, slow, storm or soak, not " + scenario);
             }
             return options;
+        }
+
+        /** As the record prints itself, without the publish token (it goes to logs and results.json). */
+        @Override
+        public String toString() {
+            return "Options[scenario=" + scenario + ", targets=" + targets + ", transports=" + transports
+                    + ", connections=" + connections + ", rate=" + rate + ", rates=" + rates + ", seconds=" + seconds
+                    + ", p99LimitMillis=" + p99LimitMillis + ", payloadBytes=" + payloadBytes + ", slowFraction="
+                    + slowFraction + ", stormFraction=" + stormFraction + ", batch=" + batch + ", warmup=" + warmup
+                    + ", xmx=" + maxHeap + ", heartbeat=" + heartbeat + ", nchanWorkers=" + nchanWorkers
+                    + ", token=" + (token == null ? "none" : "***") + ", pid=" + pid + ", out=" + out + "]";
         }
 
         private static List<String> list(String value) {

@@ -56,8 +56,30 @@ class LoadGeneratorIT {
             }
         }
         String json = Files.readString(out.resolve("results.json"));
+        assertTrue(!json.contains(HeraldTarget.TOKEN), "no publish token in results.json");
         assertTrue(json.contains("\"sumKbPerConnection\""), json);
         String html = Files.readString(out.resolve("report.html"));
         assertEquals(3, html.split("<svg", -1).length - 1, "three charts");
+    }
+
+    @Test
+    void holdAgainstAHeraldItDidNotStart() throws Exception {
+        try (HeraldServer server = HeraldServer.start("bench-running", java.util.Map.of())) {
+            Path out = Path.of("target", "bench-it-running-" + (HeraldServer.onWildFly() ? "wildfly" : "payara"));
+            LoadGenerator.Options options = LoadGenerator.Options.parse("--targets", "url:" + server.uri("/"),
+                    "--token", HeraldServer.TOKEN, "--pid", Long.toString(server.pid()), "--transports", "sse",
+                    "--connections", "30", "--warmup", "10", "--seconds", "2", "--out", out.toString());
+
+            Row row = new LoadGenerator(options, System.out).runAll().get(0);
+
+            assertAll(() -> assertEquals(30, row.opened, "opened"),
+                    () -> assertEquals(0, row.failed, "failed: " + row.failures),
+                    () -> assertEquals(row.phase.expected(), row.phase.delivered(), "delivered"),
+                    () -> assertEquals(4 * 40, row.phase.expected(), "2 events/s for 2 s to warm-up + N"),
+                    () -> assertTrue(row.loaded.heapUsedKb() > 0, "heap after GC read through --pid"),
+                    // the gauge is read from GET /metrics, which WildFly does not serve on the app port
+                    () -> assertEquals(HeraldServer.onWildFly() ? -1 : 40, row.gauge, "server gauge"),
+                    () -> assertTrue(server.isAlive(), "the generator leaves a server it did not start running"));
+        }
     }
 }

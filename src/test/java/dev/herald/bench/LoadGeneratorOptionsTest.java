@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,5 +118,15 @@ class LoadGeneratorOptionsTest {
     void valueWithoutOptionIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> parse("hold"));
         assertThrows(IllegalArgumentException.class, () -> parse("--scenario", "hold", "fanout"));
+    }
+
+    @Test
+    void thePublishTokenNeverAppearsInTheOptionsText() {
+        LoadGenerator.Options options = LoadGenerator.Options.parse("--targets", "url:http://127.0.0.1:8080",
+                "--token", "s3cret-token", "--pid", "42");
+
+        assertEquals("s3cret-token", options.token());
+        assertEquals(42, options.pid());
+        assertFalse(options.toString().contains("s3cret-token"), options.toString());
     }
 }

@@ -3,12 +3,18 @@ package dev.herald.bench;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
-/** Starts the server a target spec names: payara:servlet, payara:jaxrs, wildfly:servlet, wildfly:jaxrs, nchan. */
+/**
+ * Starts the server a target spec names: payara:servlet, payara:jaxrs, wildfly:servlet, wildfly:jaxrs, nchan;
+ * or url:http://host:port for a Herald that is already running.
+ */
 final class Targets {
     private Targets() {
     }
 
     static Target start(String spec, String name, LoadGenerator.Options options, Path workDir, PrintStream progress) {
+        if (spec.startsWith("url:")) {
+            return new RunningHeraldTarget(java.net.URI.create(spec.substring(4)), options.token(), options.pid());
+        }
         if (spec.equals("nchan")) {
             return NchanTarget.start(workDir.resolve("nchan"), options.nchanWorkers());
         }
@@ -16,7 +22,7 @@ final class Targets {
         if (parts.length != 2 || !(parts[0].equals("payara") || parts[0].equals("wildfly"))
                 || !(parts[1].equals("servlet") || parts[1].equals("jaxrs"))) {
             throw new IllegalArgumentException("target: payara:servlet, payara:jaxrs, wildfly:servlet, wildfly:jaxrs"
-                    + " or nchan, not " + spec);
+                    + ", nchan or url:http://host:port, not " + spec);
         }
         return HeraldTarget.start(parts[0], parts[1], name, options.maxHeap(), options.heartbeat(), progress);
     }

@@ -179,8 +179,13 @@ public final class HeraldServer implements AutoCloseable {
 
     /** Heap used and committed after a full GC (jcmd GC.run, then GC.heap_info). */
     public Heap heapAfterGc() {
-        jcmd("GC.run");
-        String info = jcmd("GC.heap_info");
+        return heapAfterGc(pid());
+    }
+
+    /** The same for any JVM of this user, by pid (a Herald the load generator did not start). */
+    public static Heap heapAfterGc(long pid) {
+        jcmd(pid, "GC.run");
+        String info = jcmd(pid, "GC.heap_info");
         Matcher heap = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(info);
         if (!heap.find()) {
             throw new IllegalStateException("unexpected GC.heap_info output: " + info);
@@ -190,8 +195,12 @@ public final class HeraldServer implements AutoCloseable {
 
     /** Runs a jcmd diagnostic command (GC.run, GC.class_histogram, ...) against the server; its output. */
     public String jcmd(String command) {
+        return jcmd(pid(), command);
+    }
+
+    private static String jcmd(long pid, String command) {
         try {
-            Process jcmd = new ProcessBuilder(javaTool("jcmd"), Long.toString(pid()), command)
+            Process jcmd = new ProcessBuilder(javaTool("jcmd"), Long.toString(pid), command)
                     .redirectErrorStream(true).start();
             String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
