@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  * open N BATCH      open N subscribers            → ok open=… failed=…
- * pause K           K subscribers stop reading    → ok paused=K
+ * open-slow N BATCH open N slow subscribers       → ok open=… slow=…
  * reconnect EVERY   every EVERY-th reconnects     → ok reconnected=…
  * stats RESET       counters + latency histogram  → ok open=… delivered=… latency=&lt;base64&gt; …
  * close-all         close every subscriber        → ok closedAll
@@ -37,14 +37,14 @@ public final class ClientProcess {
                 String[] command = line.trim().split("\\s+");
                 try {
                     switch (command[0]) {
-                        case "open" -> {
+                        case "open", "open-slow" -> {
                             subscribers.open(Integer.parseInt(command[1]), Integer.parseInt(command[2]),
-                                    progress -> out.println("progress " + progress));
+                                    command[0].equals("open-slow"), progress -> out.println("progress " + progress));
                             Subscribers.Stats stats = subscribers.stats(false);
-                            out.println("ok open=" + stats.counters().open + " failed=" + stats.counters().failed
-                                    + " failures=" + stats.failures().replace(' ', '_'));
+                            out.println("ok open=" + stats.counters().open + " slow=" + stats.counters().slow
+                                    + " failed=" + stats.counters().failed + " failures="
+                                    + stats.failures().replace(' ', '_'));
                         }
-                        case "pause" -> out.println("ok paused=" + subscribers.pauseReading(Integer.parseInt(command[1])));
                         case "reconnect" -> out.println("ok reconnected="
                                 + subscribers.reconnect(Integer.parseInt(command[1])));
                         case "stats" -> out.println("ok " + subscribers.stats(Boolean.parseBoolean(command[1])).line());

@@ -145,11 +145,12 @@ public final class LoadGenerator {
                         .reduce((a, b) -> b).orElse(row.sweep.get(0));
             }
             case "slow" -> {
+                // extra subscribers that stop reading once subscribed (4 KiB receive buffers), after the memory sample
                 int slow = (int) Math.max(1, Math.round(row.opened * options.slowFraction));
-                row.paused = ClientFleet.sum(fleet.ask(i -> "pause " + ClientFleet.share(slow, fleet.size(), i)),
-                        "paused");
-                out.printf("  %d subscribers stopped reading%n", row.paused);
-                row.phase = phase(target, fleet, publisher, options.rate, options.seconds, receivers - row.paused, null);
+                row.paused = ClientFleet.sum(fleet.ask(i -> "open-slow " + ClientFleet.share(slow, fleet.size(), i)
+                        + " " + options.batch), "slow");
+                out.printf("  %d more subscribers that stop reading once subscribed%n", row.paused);
+                row.phase = phase(target, fleet, publisher, options.rate, options.seconds, receivers, null);
                 row.end = target.sample();
                 row.overflow = target.overflowCounters(row.transport);
             }

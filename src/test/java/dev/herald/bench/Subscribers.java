@@ -81,6 +81,7 @@ final class Subscribers implements AutoCloseable {
         long resets;
         long droppedSignals;
         int reconnected;
+        int slow;
 
         Counters copy() {
             Counters c = new Counters();
@@ -93,6 +94,7 @@ final class Subscribers implements AutoCloseable {
             c.resets = resets;
             c.droppedSignals = droppedSignals;
             c.reconnected = reconnected;
+            c.slow = slow;
             return c;
         }
     }
@@ -102,9 +104,9 @@ final class Subscribers implements AutoCloseable {
         String line() {
             Counters c = counters;
             return String.format(Locale.ROOT,
-                    "open=%d failed=%d closedByServer=%d delivered=%d gaps=%d duplicates=%d resets=%d dropped=%d"
+                    "open=%d slow=%d failed=%d closedByServer=%d delivered=%d gaps=%d duplicates=%d resets=%d dropped=%d"
                             + " reconnected=%d latency=%s failures=%s",
-                    c.open, c.failed, c.closedByServer, c.delivered, c.gaps, c.duplicates, c.resets, c.droppedSignals,
+                    c.open, c.slow, c.failed, c.closedByServer, c.delivered, c.gaps, c.duplicates, c.resets, c.droppedSignals,
                     c.reconnected, latency, failures.replace(' ', '_'));
         }
     }
@@ -126,9 +128,11 @@ final class Subscribers implements AutoCloseable {
 
     /**
      * Opens {@code n} subscribers in batches of {@code batch}, each batch waiting for its subscriptions to be
-     * live; stops after a batch with failures. {@code progress} gets a line per 1 000.
+     * live; stops after a batch with failures. {@code progress} gets a line per 1 000. Slow subscribers get
+     * a 4 KiB receive buffer and stop reading once subscribed, so the server's queue for them fills after a
+     * few KB instead of after the kernel's autotuned megabytes.
      */
-    void open(int n, int batch, java.util.function.Consumer<String> progress) {
+    void open(int n, int batch, boolean slow, java.util.function.Consumer<String> progress) {
         int requested = 0;
         long t0 = System.nanoTime();
         int openBefore = onSelector(() -> counters.open);
@@ -137,7 +141,7 @@ final class Subscribers implements AutoCloseable {
             int failedBefore = onSelector(() -> counters.failed);
             onSelector(() -> {
                 for (int i = 0; i < size; i++) {
-                    Conn conn = new Conn(all.size());
+                    Conn conn = new Conn(all.size(), slow);
                     all.add(conn);
                     connect(conn, null);
                 }
@@ -155,24 +159,6 @@ final class Subscribers implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    /** The first {@code count} open subscribers stop reading: the server sees slow consumers. */
-    int pauseReading(int count) {
-        return onSelector(() -> {
-            int paused = 0;
-            for (Conn conn : all) {
-                if (paused == count) {
-                    break;
-                }
-                if (conn.state == State.LIVE && !conn.paused) {
-                    conn.paused = true;
-                    conn.key.interestOps(0);
-                    paused++;
-                }
-            }
-            return paused;
-        });
     }
 
     /**
@@ -273,6 +259,10 @@ final class Subscribers implements AutoCloseable {
         try {
             conn.channel = SocketChannel.open();
             conn.channel.configureBlocking(false);
+            if (conn.slow) {
+                // before connect, so the window the server sees is small from the start
+                conn.channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4096);
+            }
             conn.request = ByteBuffer.wrap(request(lastId).getBytes(StandardCharsets.US_ASCII));
             conn.key = null;
             if (conn.channel.connect(new InetSocketAddress(host, port))) {
@@ -407,6 +397,11 @@ final class Subscribers implements AutoCloseable {
 
     private void live(Conn conn) {
         counters.open++;
+        if (conn.slow) {
+            counters.slow++;
+            conn.paused = true;
+            conn.key.interestOps(0);
+        }
         if (conn.reconnecting) {
             conn.reconnecting = false;
             counters.reconnected++;
@@ -555,11 +550,13 @@ final class Subscribers implements AutoCloseable {
         State state = State.CONNECTING;
         String lastId;
         long lastSeq = -1;
+        final boolean slow;
         boolean paused;
         boolean reconnecting;
 
-        Conn(int index) {
+        Conn(int index, boolean slow) {
             this.index = index;
+            this.slow = slow;
         }
 
         void closeChannel() {
