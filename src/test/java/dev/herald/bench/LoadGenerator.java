@@ -287,7 +287,7 @@ public final class LoadGenerator {
                     list(given.getOrDefault("rates", "1,2,5,10,20,50,100")).stream().map(Double::parseDouble).toList(),
                     Double.parseDouble(given.getOrDefault("seconds", Double.toString(defaultSeconds))),
                     Double.parseDouble(given.getOrDefault("p99-limit-ms", "250")),
-                    Integer.parseInt(given.getOrDefault("payload-bytes", scenario.equals("slow") ? "1024" : "0")),
+                    Integer.parseInt(given.getOrDefault("payload-bytes", scenario.equals("slow") ? "4096" : "0")),
                     Double.parseDouble(given.getOrDefault("slow-fraction", "0.01")),
                     Double.parseDouble(given.getOrDefault("storm-fraction", "0.2")),
                     Integer.parseInt(given.getOrDefault("batch", "200")),

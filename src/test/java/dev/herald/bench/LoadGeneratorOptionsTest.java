@@ -43,7 +43,7 @@ class LoadGeneratorOptionsTest {
         LoadGenerator.Options options = parse("--scenario", "slow");
         // slow consumers must fill their buffers within the run
         assertEquals(20.0, options.rate());
-        assertEquals(1024, options.payloadBytes());
+        assertEquals(4096, options.payloadBytes());
         assertEquals(20.0, options.seconds());
     }
 
