@@ -58,11 +58,6 @@ final class HeraldTarget implements Target {
     }
 
     @Override
-    public String host() {
-        return "127.0.0.1";
-    }
-
-    @Override
     public int port() {
         return server.port();
     }

@@ -27,11 +27,6 @@ final class NchanTarget implements Target {
     }
 
     @Override
-    public String host() {
-        return "127.0.0.1";
-    }
-
-    @Override
     public int port() {
         return server.port();
     }

@@ -7,7 +7,10 @@ interface Target extends AutoCloseable {
     /** Row label, e.g. "Herald/Payara SSE servlet". */
     String label(String transport);
 
-    String host();
+    /** The servers the generator starts listen on loopback. */
+    default String host() {
+        return "127.0.0.1";
+    }
 
     int port();
 
