@@ -79,10 +79,7 @@ final class HeraldTarget implements Target {
 
     @Override
     public Sample sample() {
-        HeraldServer.Heap heap = server.heapAfterGc();
-        List<Long> pid = List.of(server.pid());
-        return new Sample(heap.usedBytes() / 1024, heap.committedBytes() / 1024, ProcStats.pssKb(pid),
-                ProcStats.cpuSeconds(pid));
+        return Sample.ofJvm(server.pid());
     }
 
     @Override

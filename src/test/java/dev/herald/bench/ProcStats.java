@@ -38,10 +38,6 @@ final class ProcStats {
         return ticks / TICKS_PER_SECOND;
     }
 
-    static int threads(long pid) {
-        return (int) field(Path.of("/proc", Long.toString(pid), "status"), "Threads:");
-    }
-
     private static long field(Path file, String name) {
         try {
             for (String line : Files.readAllLines(file)) {

@@ -1,6 +1,5 @@
 package dev.herald.bench;
 
-import dev.herald.it.HeraldServer;
 import dev.herald.it.Http;
 
 import java.net.URI;
@@ -64,9 +63,7 @@ final class RunningHeraldTarget implements Target {
         if (pid <= 0) {
             return new Sample(-1, -1, 0, 0);
         }
-        HeraldServer.Heap heap = HeraldServer.heapAfterGc(pid);
-        return new Sample(heap.usedBytes() / 1024, heap.committedBytes() / 1024, ProcStats.pssKb(List.of(pid)),
-                ProcStats.cpuSeconds(List.of(pid)));
+        return Sample.ofJvm(pid);
     }
 
     @Override

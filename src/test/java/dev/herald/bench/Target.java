@@ -1,6 +1,9 @@
 package dev.herald.bench;
 
+import dev.herald.it.HeraldServer;
+
 import java.net.URI;
+import java.util.List;
 
 /** A push server under load: where clients connect and publish, and how its memory and CPU are read. */
 interface Target extends AutoCloseable {
@@ -43,5 +46,13 @@ interface Target extends AutoCloseable {
     void close();
 
     record Sample(long heapUsedKb, long heapCommittedKb, long pssKb, double cpuSeconds) {
+
+        /** A JVM of this user by pid: heap after a full GC (jcmd), then PSS and CPU from /proc. */
+        static Sample ofJvm(long pid) {
+            HeraldServer.Heap heap = HeraldServer.heapAfterGc(pid);
+            List<Long> pids = List.of(pid);
+            return new Sample(heap.usedBytes() / 1024, heap.committedBytes() / 1024, ProcStats.pssKb(pids),
+                    ProcStats.cpuSeconds(pids));
+        }
     }
 }
