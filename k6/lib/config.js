@@ -110,7 +110,7 @@ function seconds(ms) {
 /**
  * The k6 options of a transport script: a `subscribers` scenario running the script's `subscribe`
  * function once per VU, and, if the run publishes, a `publishers` scenario running `publish` at RATE.
- * Thresholds are Herald's SLOs (DESIGN.md): 99 % of deliveries within 250 ms, 99.9 % of events delivered.
+ * Thresholds are Herald's SLOs (README, "Alerts"): 99 % of deliveries within 250 ms, 99.9 % of events delivered.
  * @returns {import('k6/options').Options}
  */
 export function buildOptions() {

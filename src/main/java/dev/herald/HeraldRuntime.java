@@ -1,8 +1,9 @@
 package dev.herald;
 
 import dev.herald.config.HeraldConfig;
+import dev.herald.hub.HeraldMetrics;
 import dev.herald.hub.Hub;
-import dev.herald.observability.HeraldMetrics;
+import dev.herald.log.MemoryEventLog;
 import dev.herald.observability.Observability;
 import dev.herald.publish.PublishService;
 import jakarta.annotation.PreDestroy;
@@ -52,20 +53,21 @@ public class HeraldRuntime {
         HeraldConfig configured = HeraldConfig.from(ConfigProvider.getConfig(HeraldRuntime.class.getClassLoader()));
         Observability observability = Observability.create(Observability.backend(configured.metricsBackend()));
         HeraldMetrics heraldMetrics = observability.metrics();
-        Hub created = new Hub(configured.hub(), heraldMetrics, observability.tracing().fanOutObserver(),
-                Long.toString(System.currentTimeMillis(), 36));
+        MemoryEventLog log = new MemoryEventLog(configured.hub(), configured.idempotencyMaxKeys(),
+                configured.logTimeout(), MemoryEventLog.newEpoch());
+        Hub created = new Hub(configured.hub(), log, heraldMetrics, observability.tracing().fanOutObserver());
         observability.bind(created);
         String token = configured.publishToken().orElseGet(HeraldRuntime::generatedToken);
         config = configured;
         metrics = heraldMetrics;
-        publisher = new PublishService(created, configured, token, heraldMetrics, observability.tracing());
+        publisher = new PublishService(log, configured, token, heraldMetrics, observability.tracing());
         // published last: readers that see the hub see everything else too
         hub = created;
         // Payara Micro stops on SIGTERM without undeploying (no @PreDestroy): this hook still tells every
         // client why it is closed (WebSocket 1001) instead of leaving it to time out
         shutdownHook = new Thread(this::stop, "herald-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        LOG.log(Level.INFO, "Herald started: epoch {0}, SSE engine {1}, policies {2}", created.epoch(),
+        LOG.log(Level.INFO, "Herald started: in-memory log epoch {0}, SSE engine {1}, policies {2}", log.epoch(),
                 configured.sseEngine().name().toLowerCase(java.util.Locale.ROOT), configured.hub().policies());
     }
 
@@ -123,6 +125,7 @@ public class HeraldRuntime {
             try {
                 LOG.log(Level.INFO, "Herald stopping: closing {0} connections", current.connectionCount());
                 current.close();
+                current.log().close();
             } finally {
                 closed.countDown();
             }

@@ -19,16 +19,21 @@ public record HeraldConfig(
         SseEngine sseEngine,
         Duration sseRetry,
         int idempotencyMaxKeys,
+        Duration logTimeout,
         boolean demoEnabled,
         Duration demoInterval,
         String metricsBackend) {
 
     public enum SseEngine { SERVLET, JAXRS }
 
-    public static final String DEFAULT_POLICIES = "prices=conflate:symbol,inventory=conflate:sku,alerts=disconnect,*=drop-oldest";
+    /** Without herald.policies every topic is drop-oldest. */
+    public static final String DEFAULT_POLICIES = "*=drop-oldest";
+    /** With the demo on and herald.policies unset: what the demo's topics need (README, "Slow consumers"). */
+    public static final String DEMO_POLICIES = "prices=conflate:symbol,inventory=conflate:sku,alerts=disconnect,*=drop-oldest";
 
     public static HeraldConfig from(Config config) {
         HubSettings defaults = HubSettings.defaults();
+        boolean demo = config.getOptionalValue("herald.demo.enabled", Boolean.class).orElse(false);
         HubSettings hub = new HubSettings(
                 integer(config, "herald.history.max-events-per-topic", defaults.historyMaxEventsPerTopic()),
                 longValue(config, "herald.history.max-bytes", defaults.historyMaxBytes()),
@@ -41,7 +46,7 @@ public record HeraldConfig(
                 integer(config, "herald.max-topics-per-subscription", defaults.maxTopicsPerSubscription()),
                 integer(config, "herald.max-connections", defaults.maxConnections()),
                 integer(config, "herald.writer-threads", defaults.writerThreads()),
-                TopicPolicies.parse(string(config, "herald.policies", DEFAULT_POLICIES)));
+                TopicPolicies.parse(string(config, "herald.policies", demo ? DEMO_POLICIES : DEFAULT_POLICIES)));
         String engine = string(config, "herald.sse.engine", "servlet").trim();
         SseEngine sseEngine = switch (engine) {
             case "servlet" -> SseEngine.SERVLET;
@@ -54,7 +59,8 @@ public record HeraldConfig(
                 sseEngine,
                 duration(config, "herald.sse.retry", Duration.ofSeconds(3)),
                 integer(config, "herald.idempotency.max-keys", 10_000),
-                config.getOptionalValue("herald.demo.enabled", Boolean.class).orElse(false),
+                duration(config, "herald.log.timeout", Duration.ofSeconds(2)),
+                demo,
                 duration(config, "herald.demo.interval", Duration.ofMillis(250)),
                 string(config, "herald.metrics", "auto"));
     }

@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import static dev.herald.json.JsonSupport.JSON;
 
 import java.lang.System.Logger.Level;
 import java.util.Random;
@@ -79,10 +79,11 @@ public class DemoFeed {
         double next = Math.max(1, previous * (1 + random.nextGaussian() * 0.002));
         next = Math.round(next * 100) / 100.0;
         prices[i] = next;
-        publisher.publish("prices", Json.createObjectBuilder()
+        publisher.publish("prices", JSON.createObjectBuilder()
                 .add("symbol", SYMBOLS[i]).add("price", next)
                 .add("change", Math.round((next - previous) * 100) / 100.0)
-                .add("ts", System.currentTimeMillis()).build().toString(), null, null);
+                .add("ts", System.currentTimeMillis()).build().toString(), null, null)
+                .exceptionally(DemoFeed::refused);
         double level = alertLevels[i];
         if (Math.abs(next - level) / level >= ALERT_BAND) {
             alertLevels[i] = next;
@@ -97,9 +98,10 @@ public class DemoFeed {
         int before = stock[i];
         int after = before <= 0 ? 40 + random.nextInt(60) : Math.max(0, before - 1 - random.nextInt(4));
         stock[i] = after;
-        publisher.publish("inventory", Json.createObjectBuilder()
+        publisher.publish("inventory", JSON.createObjectBuilder()
                 .add("sku", SKUS[i]).add("name", NAMES[i]).add("stock", after).add("warehouse", WAREHOUSES[i])
-                .build().toString(), null, null);
+                .build().toString(), null, null)
+                .exceptionally(DemoFeed::refused);
         if (after == 0) {
             alert(publisher, "critical", NAMES[i] + " (" + SKUS[i] + ") is out of stock in " + WAREHOUSES[i],
                     "inventory");
@@ -111,8 +113,14 @@ public class DemoFeed {
     }
 
     private static void alert(PublishService publisher, String level, String message, String source) {
-        publisher.publish("alerts", Json.createObjectBuilder().add("level", level).add("message", message)
-                .add("source", source).add("ts", System.currentTimeMillis()).build().toString(), null, null);
+        publisher.publish("alerts", JSON.createObjectBuilder().add("level", level).add("message", message)
+                .add("source", source).add("ts", System.currentTimeMillis()).build().toString(), null, null)
+                .exceptionally(DemoFeed::refused);
+    }
+
+    private static String refused(Throwable failure) {
+        LOG.log(Level.WARNING, "demo publish refused: {0}", PublishService.unwrap(failure).getMessage());
+        return null;
     }
 
     @PreDestroy

@@ -22,4 +22,9 @@ public enum CloseReason {
     public String label() {
         return label;
     }
+
+    /** True when the server ends the connection: the events it still held for the client are dropped. */
+    public boolean serverInitiated() {
+        return this != CLIENT_GONE;
+    }
 }

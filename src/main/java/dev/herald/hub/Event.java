@@ -1,5 +1,6 @@
 package dev.herald.hub;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -11,6 +12,7 @@ public final class Event {
     static final int FRAME_SLOTS = 4;
 
     private final long sequence;
+    private final Position position;
     private final String id;
     private final String topic;
     private final String data;
@@ -21,20 +23,32 @@ public final class Event {
     private final long publishedMillis;
     private final AtomicReferenceArray<Object> frames = new AtomicReferenceArray<>(FRAME_SLOTS);
 
-    Event(long sequence, String id, String topic, String data, int sizeBytes, String conflationKey,
-          String traceParent, long publishedNanos, long publishedMillis) {
+    /**
+     * Made by an {@link EventLog}: {@code sequence} is this node's delivery order (see the log's contract),
+     * {@code position} the log's own place of the event.
+     */
+    public Event(long sequence, Position position, String topic, String data, String conflationKey,
+                 String traceParent, long publishedNanos, long publishedMillis) {
         this.sequence = sequence;
-        this.id = id;
+        this.position = position;
+        this.id = position.id();
         this.topic = topic;
         this.data = data;
-        this.sizeBytes = sizeBytes;
+        this.sizeBytes = sizeOf(topic, data);
         this.conflationKey = conflationKey;
         this.traceParent = traceParent;
         this.publishedNanos = publishedNanos;
         this.publishedMillis = publishedMillis;
     }
 
+    /** What an event costs in queues and history: the data's UTF-8 length plus id and topic overhead. */
+    public static int sizeOf(String topic, String data) {
+        return data.getBytes(StandardCharsets.UTF_8).length + topic.length() + 24;
+    }
+
+    /** This node's delivery order: increasing across all topics. */
     public long sequence() { return sequence; }
+    public Position position() { return position; }
     public String id() { return id; }
     public String topic() { return topic; }
     /** The published JSON text, verbatim. */

@@ -1,75 +1,58 @@
 package dev.herald.hub;
 
-import dev.herald.observability.HeraldMetrics;
-
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Topics, the ordered event log and fan-out. One lock orders publishes, subscriptions and history, so a
- * subscriber sees replay and live events in id order with nothing missing and nothing twice; writes to
- * clients happen outside it, on a small writer pool, never blocking.
+ * Local subscribers and fan-out. The {@link EventLog} orders and stores events and delivers them here one at
+ * a time, in order; the hub offers each to the subscribers of its topic, lane by lane, holding no lock while
+ * it does. The registry lock guards only membership (topics, subscribers, limits) and the sequence of the
+ * event being fanned out, so subscribes, closes and metric reads never wait for a fan-out.
  */
 public final class Hub implements AutoCloseable {
+    private static final long LANE_STOP_MILLIS = 5_000;
+
     private final HubSettings settings;
+    private final EventLog log;
     private final HeraldMetrics metrics;
     private final FanOutObserver fanOutObserver;
-    private final String epoch;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, Topic> topics = new HashMap<>();
-    /** Topics with history, oldest head first: global eviction by bytes and age starts here. */
-    private final TreeSet<Topic> byOldestHead = new TreeSet<>(
-            Comparator.comparingLong(Topic::headSequence).thenComparing(topic -> topic.name));
+    private final ReentrantLock registry = new ReentrantLock();
+    /** Topics with local subscribers; guarded by the registry lock. */
+    private final Map<String, TopicSubscribers> topics = new HashMap<>();
+    /** Sequence of the newest event whose fan-out has begun; guarded by the registry lock. */
+    private long dispatched;
     /** Every open subscriber; bounded by herald.max-connections. */
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
-    private final ThreadPoolExecutor writers;
+    private final WriterLane[] lanes;
+    private final AtomicInteger nextLane = new AtomicInteger();
     private final ScheduledExecutorService ticker;
-    private long sequence;
-    private long historyBytes;
-    private long retainedEvents;
-    /** Gap watermark for topics whose whole history expired and whose entry was then removed. */
-    private long removedTopicsEvictedUpTo;
     private volatile boolean closed;
 
-    public Hub(HubSettings settings, HeraldMetrics metrics) {
-        this(settings, metrics, FanOutObserver.NONE, Long.toString(System.currentTimeMillis(), 36));
+    public Hub(HubSettings settings, EventLog log, HeraldMetrics metrics) {
+        this(settings, log, metrics, FanOutObserver.NONE);
     }
 
-    public Hub(HubSettings settings, HeraldMetrics metrics, String epoch) {
-        this(settings, metrics, FanOutObserver.NONE, epoch);
-    }
-
-    public Hub(HubSettings settings, HeraldMetrics metrics, FanOutObserver fanOutObserver, String epoch) {
+    public Hub(HubSettings settings, EventLog log, HeraldMetrics metrics, FanOutObserver fanOutObserver) {
         this.settings = settings;
+        this.log = log;
         this.metrics = metrics;
         this.fanOutObserver = fanOutObserver;
-        this.epoch = epoch;
-        AtomicInteger threadNumber = new AtomicInteger();
-        // each subscriber is queued here at most once (it tracks whether it is scheduled), so the work queue
-        // holds at most one task per open or closing connection; a fixed capacity would refuse closes under churn
-        this.writers = new ThreadPoolExecutor(settings.writerThreads(), settings.writerThreads(), 1,
-                TimeUnit.MINUTES, new LinkedBlockingQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, "herald-writer-" + threadNumber.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+        this.lanes = new WriterLane[settings.writerThreads()];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new WriterLane(i);
+            lanes[i].start();
+        }
         this.ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "herald-ticker");
             thread.setDaemon(true);
@@ -78,14 +61,15 @@ public final class Hub implements AutoCloseable {
         long tickMillis = Math.max(50, Math.min(settings.heartbeatInterval().toMillis(),
                 settings.writeTimeout().toMillis()) / 4);
         ticker.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
-    }
-
-    public String epoch() {
-        return epoch;
+        log.deliverTo(this::deliver);
     }
 
     public HubSettings settings() {
         return settings;
+    }
+
+    public EventLog log() {
+        return log;
     }
 
     HeraldMetrics metrics() {
@@ -96,129 +80,58 @@ public final class Hub implements AutoCloseable {
         return settings.policies().forTopic(topic);
     }
 
-    void execute(Runnable task) {
-        writers.execute(task);
+    /** Ids of the writer threads (for tests that measure what fan-out allocates). */
+    long[] writerThreadIds() {
+        long[] ids = new long[lanes.length];
+        for (int i = 0; i < lanes.length; i++) {
+            ids[i] = lanes[i].threadId();
+        }
+        return ids;
     }
 
-    // ---------------------------------------------------------------- publish
+    // ---------------------------------------------------------------- fan-out
 
-    /**
-     * Appends an event to the log and queues it for every subscriber of its topic.
-     *
-     * @param data          JSON text, already validated by the caller
-     * @param conflationKey value of the topic policy's conflation key in {@code data}, or null
-     */
-    public Event publish(String topic, String data, String conflationKey, String traceParent) {
-        String problem = Topics.problemWith(topic);
-        if (problem != null) {
-            throw new HubException(HubException.Reason.INVALID_TOPIC, problem);
-        }
-        int size = data.getBytes(StandardCharsets.UTF_8).length + topic.length() + 24;
-        lock.lock();
+    /** The log's delivery: one event at a time, in log order (see {@link EventLog}). */
+    private void deliver(Event event) {
+        TopicSubscribers target;
+        registry.lock();
         try {
-            ensureOpen();
-            Topic target = topicFor(topic);
-            long seq = ++sequence;
-            Event event = new Event(seq, EventId.format(epoch, seq), topic, data, size, conflationKey, traceParent,
-                    System.nanoTime(), System.currentTimeMillis());
-            target.lastId = event.id();
-            retain(target, event);
-            long fanOutStart = System.nanoTime();
-            int overflows = 0;
-            List<Subscriber> disconnected = null;
-            for (Subscriber subscriber : target.subscribers) {
-                int outcome = subscriber.offer(event);
-                if (outcome != Subscriber.QUEUED) {
-                    overflows++;
-                }
-                if (outcome == Subscriber.MUST_DISCONNECT) {
-                    if (disconnected == null) {
-                        disconnected = new ArrayList<>();
-                    }
-                    disconnected.add(subscriber);
-                }
-            }
-            int subscriberCount = target.subscribers.size();
-            if (disconnected != null) {
-                for (Subscriber subscriber : disconnected) {
-                    close(subscriber, CloseReason.SLOW_CONSUMER);
-                }
-            }
-            metrics.eventPublished();
-            fanOutObserver.fannedOut(event, subscriberCount, overflows, fanOutStart, System.nanoTime());
-            return event;
+            dispatched = event.sequence();
+            target = topics.get(event.topic());
         } finally {
-            lock.unlock();
+            registry.unlock();
         }
-    }
-
-    private Topic topicFor(String name) {
-        Topic topic = topics.get(name);
-        if (topic == null) {
-            if (topics.size() >= settings.maxTopics()) {
-                throw new HubException(HubException.Reason.TOPIC_LIMIT,
-                        "this node already has " + settings.maxTopics() + " topics (herald.max-topics)");
-            }
-            topic = new Topic(name, removedTopicsEvictedUpTo);
-            topics.put(name, topic);
-        }
-        return topic;
-    }
-
-    private void retain(Topic topic, Event event) {
-        if (settings.historyMaxEventsPerTopic() == 0) {
-            topic.evictedUpTo = event.sequence();
-            dropIfUnused(topic);
-            return;
-        }
-        boolean wasEmpty = topic.history.isEmpty();
-        if (!wasEmpty && topic.history.size() >= settings.historyMaxEventsPerTopic()) {
-            byOldestHead.remove(topic);
-            evictHead(topic);
-            wasEmpty = topic.history.isEmpty();
-        }
-        topic.history.addLast(event);
-        topic.historyBytes += event.sizeBytes();
-        historyBytes += event.sizeBytes();
-        retainedEvents++;
-        if (wasEmpty || !byOldestHead.contains(topic)) {
-            byOldestHead.add(topic);
-        }
-        expire(event.publishedMillis());
-    }
-
-    /** Evicts globally oldest events while history is over its byte bound or older than its age bound. */
-    private void expire(long nowMillis) {
-        long oldestAllowed = nowMillis - settings.historyMaxAge().toMillis();
-        while (!byOldestHead.isEmpty()) {
-            Topic oldest = byOldestHead.first();
-            Event head = oldest.history.peekFirst();
-            if (historyBytes <= settings.historyMaxBytes() && head.publishedMillis() >= oldestAllowed) {
-                return;
-            }
-            byOldestHead.pollFirst();
-            evictHead(oldest);
-            if (!oldest.history.isEmpty()) {
-                byOldestHead.add(oldest);
-            } else {
-                dropIfUnused(oldest);
+        long start = System.nanoTime();
+        int subscriberCount = 0;
+        int overflows = 0;
+        List<Subscriber> disconnected = null;
+        if (target != null) {
+            for (int lane = 0; lane < target.lanes(); lane++) {
+                int offered = 0;
+                for (Subscriber subscriber : target.lane(lane)) {
+                    int outcome = subscriber.offer(event);
+                    offered++;
+                    if (outcome != Subscriber.QUEUED) {
+                        overflows++;
+                        if (outcome == Subscriber.MUST_DISCONNECT) {
+                            if (disconnected == null) {
+                                disconnected = new ArrayList<>();
+                            }
+                            disconnected.add(subscriber);
+                        }
+                    }
+                }
+                subscriberCount += offered;
+                fanOutObserver.sliceOffered(event, lane, offered);
             }
         }
-    }
-
-    private void evictHead(Topic topic) {
-        Event evicted = topic.history.pollFirst();
-        topic.evictedUpTo = evicted.sequence();
-        topic.historyBytes -= evicted.sizeBytes();
-        historyBytes -= evicted.sizeBytes();
-        retainedEvents--;
-    }
-
-    private void dropIfUnused(Topic topic) {
-        if (topic.unused()) {
-            topics.remove(topic.name);
-            removedTopicsEvictedUpTo = Math.max(removedTopicsEvictedUpTo, topic.evictedUpTo);
+        if (disconnected != null) {
+            for (Subscriber subscriber : disconnected) {
+                // the event that did not fit is given up too
+                close(subscriber, CloseReason.SLOW_CONSUMER, 1);
+            }
         }
+        fanOutObserver.fannedOut(event, subscriberCount, overflows, start, System.nanoTime());
     }
 
     // ---------------------------------------------------------------- subscribe
@@ -226,10 +139,19 @@ public final class Hub implements AutoCloseable {
     /**
      * Registers a subscriber for the given topics, replaying history after {@code lastEventId} (null: live
      * only). A position that cannot be continued without a gap yields a reset signal and all retained events.
+     *
+     * <p>Gap-free without a lock across fan-out: under the registry lock the subscriber joins its topics and
+     * takes {@code liveFrom = dispatched + 1}. Every event from {@code liveFrom} on starts its fan-out after
+     * the subscriber joined, so it is offered live; every earlier one was delivered before, so the log's
+     * replay includes it. The subscriber skips live offers below {@code liveFrom} and replayed events from it on.
      */
     public Subscription subscribe(List<String> topicNames, String lastEventId, Sink sink) {
         String[] names = validate(topicNames);
-        lock.lock();
+        Position from = lastEventId == null ? null : log.position(lastEventId);
+        WriterLane lane = lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
+        Subscriber subscriber = new Subscriber(this, sink, names, lane, settings.queueMaxEvents(),
+                settings.queueMaxBytes());
+        registry.lock();
         try {
             ensureOpen();
             if (subscribers.size() >= settings.maxConnections()) {
@@ -237,70 +159,34 @@ public final class Hub implements AutoCloseable {
                         "this node already serves " + settings.maxConnections() + " connections (herald.max-connections)");
             }
             ensureTopicRoom(names);
-            Resume resume = lastEventId == null ? Resume.NONE : resume(names, lastEventId);
-            Subscriber subscriber = new Subscriber(this, sink, names, settings.queueMaxEvents(),
-                    settings.queueMaxBytes());
+            subscriber.liveFrom(dispatched + 1);
             for (String name : names) {
-                topicFor(name).subscribers.add(subscriber);
+                topics.computeIfAbsent(name, key -> new TopicSubscribers(key, lanes.length)).add(subscriber);
             }
             subscribers.add(subscriber);
-            sink.attach(subscriber);
-            subscriber.preload(resume.reset, resume.events);
-            metrics.connectionOpened(sink.transport());
-            if (resume != Resume.NONE) {
-                metrics.resumed(resume.reset == null ? "exact" : "reset");
-            }
-            return new Subscription(subscriber, resume.reset);
         } finally {
-            lock.unlock();
+            registry.unlock();
         }
+        sink.attach(subscriber);
+        EventLog.Replay replay;
+        try {
+            replay = from == null ? EventLog.Replay.NONE : log.readAfter(from, names);
+        } catch (RuntimeException e) {
+            // nothing was written yet: the transport answers with the error itself
+            subscriber.abandon();
+            unregister(subscriber);
+            throw e;
+        }
+        subscriber.preload(replay.reset(), replay.events());
+        metrics.connectionOpened(sink.transport());
+        if (from != null) {
+            metrics.resumed(replay.reset() == null ? "exact" : "reset");
+        }
+        return new Subscription(subscriber, replay.reset());
     }
 
     /** What a subscribe call produced: the subscriber, and the reset it was sent (null if none). */
     public record Subscription(Subscriber subscriber, Signal.Reset reset) {
-    }
-
-    private record Resume(Signal.Reset reset, List<Event> events) {
-        static final Resume NONE = new Resume(null, List.of());
-    }
-
-    private Resume resume(String[] names, String lastEventId) {
-        EventId position = EventId.parse(lastEventId);
-        boolean unusable = position == null || !position.epoch().equals(epoch) || position.sequence() > sequence;
-        List<String> gapped = new ArrayList<>();
-        List<Event> events = new ArrayList<>();
-        for (String name : names) {
-            Topic topic = topics.get(name);
-            long evictedUpTo = topic == null ? removedTopicsEvictedUpTo : topic.evictedUpTo;
-            boolean gap = unusable || evictedUpTo > position.sequence();
-            if (gap) {
-                gapped.add(name);
-            }
-            if (topic != null) {
-                long after = gap ? Long.MIN_VALUE : position.sequence();
-                for (Iterator<Event> it = topic.history.descendingIterator(); it.hasNext(); ) {
-                    Event event = it.next();
-                    if (event.sequence() <= after) {
-                        break;
-                    }
-                    events.add(event);
-                }
-            }
-        }
-        events.sort(Comparator.comparingLong(Event::sequence));
-        if (gapped.isEmpty()) {
-            return new Resume(null, events);
-        }
-        String oldest = null;
-        long oldestSeq = Long.MAX_VALUE;
-        for (String name : gapped) {
-            Topic topic = topics.get(name);
-            if (topic != null && !topic.history.isEmpty() && topic.headSequence() < oldestSeq) {
-                oldestSeq = topic.headSequence();
-                oldest = topic.history.peekFirst().id();
-            }
-        }
-        return new Resume(new Signal.Reset(List.copyOf(gapped), oldest), events);
     }
 
     /** Checks topic names and the per-subscription limit; returns the distinct names in request order. */
@@ -322,6 +208,7 @@ public final class Hub implements AutoCloseable {
         return unique.toArray(String[]::new);
     }
 
+    /** Under the registry lock: topics with subscribers are bounded by herald.max-topics. */
     private void ensureTopicRoom(String[] names) {
         int missing = 0;
         for (String name : names) {
@@ -331,14 +218,14 @@ public final class Hub implements AutoCloseable {
         }
         if (topics.size() + missing > settings.maxTopics()) {
             throw new HubException(HubException.Reason.TOPIC_LIMIT,
-                    "this node already has " + topics.size() + " topics (herald.max-topics)");
+                    "this node already has " + topics.size() + " subscribed topics (herald.max-topics)");
         }
     }
 
     /** Adds topics to a live subscription (WebSocket subscribe message): live events from now on. */
     public void addTopics(Subscriber subscriber, List<String> more) {
         String[] names = validate(more);
-        lock.lock();
+        registry.lock();
         try {
             ensureOpen();
             Set<String> merged = new LinkedHashSet<>(List.of(subscriber.topicArray()));
@@ -352,71 +239,87 @@ public final class Hub implements AutoCloseable {
                 return;
             }
             for (String name : names) {
-                topicFor(name).subscribers.add(subscriber);
+                topics.computeIfAbsent(name, key -> new TopicSubscribers(key, lanes.length)).add(subscriber);
             }
             subscriber.topics(merged.toArray(String[]::new));
             subscriber.announce(new Signal.Subscribed(List.copyOf(merged)));
         } finally {
-            lock.unlock();
+            registry.unlock();
         }
     }
 
     /** Removes topics from a live subscription; unknown names are ignored. */
     public void removeTopics(Subscriber subscriber, List<String> fewer) {
-        lock.lock();
+        registry.lock();
         try {
             Set<String> remaining = new LinkedHashSet<>(List.of(subscriber.topicArray()));
             for (String name : fewer) {
                 if (remaining.remove(name)) {
-                    Topic topic = topics.get(name);
-                    if (topic != null) {
-                        topic.subscribers.remove(subscriber);
-                        dropIfUnused(topic);
-                    }
+                    leave(name, subscriber);
                 }
             }
             subscriber.topics(remaining.toArray(String[]::new));
         } finally {
-            lock.unlock();
+            registry.unlock();
+        }
+    }
+
+    /** Under the registry lock. */
+    private void leave(String name, Subscriber subscriber) {
+        TopicSubscribers topic = topics.get(name);
+        if (topic != null) {
+            topic.remove(subscriber);
+            if (topic.size == 0) {
+                topics.remove(name);
+            }
         }
     }
 
     /** Closes a subscriber for the given reason, once; safe from any thread, including the transport's. */
     public void close(Subscriber subscriber, CloseReason reason) {
-        if (!subscriber.markClosed(reason)) {
+        close(subscriber, reason, 0);
+    }
+
+    private void close(Subscriber subscriber, CloseReason reason, int refused) {
+        if (!subscriber.markClosed(reason, refused)) {
             return;
         }
-        lock.lock();
+        unregister(subscriber);
+        metrics.connectionClosed(subscriber.transport(), reason.label());
+    }
+
+    private void unregister(Subscriber subscriber) {
+        registry.lock();
         try {
             for (String name : subscriber.topicArray()) {
-                Topic topic = topics.get(name);
-                if (topic != null) {
-                    topic.subscribers.remove(subscriber);
-                    dropIfUnused(topic);
-                }
+                leave(name, subscriber);
             }
             subscribers.remove(subscriber);
         } finally {
-            lock.unlock();
+            registry.unlock();
         }
-        metrics.connectionClosed(subscriber.transport(), reason.label());
     }
 
     // ---------------------------------------------------------------- inspection
 
-    /** Topic info for the API; null if the topic is unknown on this node. */
+    /** Topic info for the API: local subscribers and what the log retains; null if neither knows the topic. */
     public TopicInfo topicInfo(String name) {
-        lock.lock();
+        int subscriberCount;
+        registry.lock();
         try {
-            Topic topic = topics.get(name);
-            if (topic == null) {
-                return null;
-            }
-            return new TopicInfo(name, topic.subscribers.size(), topic.lastId, topic.history.size(),
-                    topic.historyBytes, topic.history.isEmpty() ? null : topic.history.peekFirst().id());
+            TopicSubscribers topic = topics.get(name);
+            subscriberCount = topic == null ? -1 : topic.size;
         } finally {
-            lock.unlock();
+            registry.unlock();
         }
+        EventLog.TopicHistory history = log.describe(name);
+        if (subscriberCount < 0 && history == null) {
+            return null;
+        }
+        return history == null
+                ? new TopicInfo(name, subscriberCount, null, 0, 0, null)
+                : new TopicInfo(name, Math.max(0, subscriberCount), history.lastId(), history.retainedEvents(),
+                history.retainedBytes(), history.oldestId());
     }
 
     public record TopicInfo(String topic, int subscribers, String lastId, int retainedEvents, long retainedBytes,
@@ -438,41 +341,35 @@ public final class Hub implements AutoCloseable {
         return n;
     }
 
+    /** Topics with local subscribers or tracked by the log (a gauge: call it at scrape time only). */
     public int topicCount() {
-        lock.lock();
+        List<String> subscribed;
+        registry.lock();
         try {
-            return topics.size();
+            subscribed = List.copyOf(topics.keySet());
         } finally {
-            lock.unlock();
+            registry.unlock();
         }
+        int count = log.topicCount();
+        for (String name : subscribed) {
+            if (!log.tracks(name)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     public long retainedEvents() {
-        lock.lock();
-        try {
-            return retainedEvents;
-        } finally {
-            lock.unlock();
-        }
+        return log.retainedEvents();
     }
 
     public long retainedBytes() {
-        lock.lock();
-        try {
-            return historyBytes;
-        } finally {
-            lock.unlock();
-        }
+        return log.retainedBytes();
     }
 
-    /** Id of the newest event, or null before the first publish. */
-    public String lastId() {
-        lock.lock();
-        try {
-            return sequence == 0 ? null : EventId.format(epoch, sequence);
-        } finally {
-            lock.unlock();
-        }
+    /** True while the hub runs and its log accepts and delivers events. */
+    public boolean backplaneUp() {
+        return !closed && log.up();
     }
 
     // ---------------------------------------------------------------- housekeeping
@@ -484,12 +381,6 @@ public final class Hub implements AutoCloseable {
             long heartbeat = settings.heartbeatInterval().toNanos();
             for (Subscriber subscriber : subscribers) {
                 subscriber.tick(now, writeTimeout, heartbeat);
-            }
-            lock.lock();
-            try {
-                expire(System.currentTimeMillis());
-            } finally {
-                lock.unlock();
             }
         } catch (RuntimeException e) {
             // the ticker must survive anything a single subscriber does
@@ -507,20 +398,27 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    /** Closes every subscriber with reason shutdown (WebSocket 1001) and stops the writer pool. */
+    /**
+     * Closes every subscriber with reason shutdown (WebSocket 1001) and stops the writer lanes. The closed
+     * flag is set under the registry lock, so no subscribe can register after the copy below.
+     */
     @Override
     public void close() {
-        closed = true;
+        List<Subscriber> open;
+        registry.lock();
+        try {
+            closed = true;
+            open = List.copyOf(subscribers);
+        } finally {
+            registry.unlock();
+        }
         ticker.shutdownNow();
-        for (Subscriber subscriber : List.copyOf(subscribers)) {
+        for (Subscriber subscriber : open) {
             close(subscriber, CloseReason.SHUTDOWN);
         }
-        writers.shutdown();
-        try {
-            writers.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        long deadline = System.currentTimeMillis() + LANE_STOP_MILLIS;
+        for (WriterLane lane : lanes) {
+            lane.stop(Math.max(1, deadline - System.currentTimeMillis()));
         }
-        writers.shutdownNow();
     }
 }

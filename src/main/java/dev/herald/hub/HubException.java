@@ -1,6 +1,6 @@
 package dev.herald.hub;
 
-/** A request the hub refuses; {@link #reason()} is the metric label and the client-visible error code. */
+/** A request the hub or its event log refuses; {@link #reason()} is the metric label and the client-visible error code. */
 public final class HubException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -10,6 +10,10 @@ public final class HubException extends RuntimeException {
         TOO_MANY_TOPICS("too-many-topics"),
         TOPIC_LIMIT("topic-limit"),
         CONNECTION_LIMIT("connection-limit"),
+        /** The event log cannot store or read now (stopped, stalled or its store unreachable). */
+        BACKPLANE_UNAVAILABLE("backplane-unavailable"),
+        /** An Idempotency-Key came back with a different body. */
+        IDEMPOTENCY_KEY_REUSED("idempotency-key-reused"),
         CLOSED("closed");
 
         private final String label;

@@ -58,4 +58,10 @@ public record HubSettings(
                 queueMaxBytes, writeTimeout, heartbeatInterval, maxTopics, maxTopicsPerSubscription, maxConnections,
                 writerThreads, policies);
     }
+
+    public HubSettings withWriterThreads(int threads) {
+        return new HubSettings(historyMaxEventsPerTopic, historyMaxBytes, historyMaxAge, queueMaxEvents,
+                queueMaxBytes, writeTimeout, heartbeatInterval, maxTopics, maxTopicsPerSubscription, maxConnections,
+                threads, policies);
+    }
 }

@@ -4,9 +4,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One connected client: a bounded queue (events and bytes) drained by the hub's writer pool with at most
- * one write in flight. Idle subscribers hold no queue array, so an idle connection costs a few dozen bytes
- * here. All queue state is guarded by {@code this}; the sink is only ever called from the drain loop.
+ * One connected client: a bounded queue (events and bytes) drained by its {@link WriterLane} with at most
+ * one write in flight. A subscriber that never received an event holds no queue array; once it has one it
+ * keeps it (no array freed and reallocated per event). All queue state is guarded by {@code this}; the sink
+ * is only ever called from the drain loop.
  */
 public final class Subscriber implements Runnable {
     private static final Event[] EMPTY = new Event[0];
@@ -14,6 +15,9 @@ public final class Subscriber implements Runnable {
 
     private final Hub hub;
     private final Sink sink;
+    private final WriterLane lane;
+    /** Link in the lane's ready queue; guarded by the lane. */
+    Subscriber nextReady;
     private final int maxEvents;
     private final long maxBytes;
 
@@ -33,7 +37,14 @@ public final class Subscriber implements Runnable {
     private long[] droppedCounts;
     private boolean heartbeatDue;
 
+    /** Events below this sequence reach this subscriber by replay, not live (see Hub.subscribe). */
+    private long liveFrom;
+    /** False until the replay is in the queue: live events queue up, but nothing is written before it. */
+    private boolean preloaded;
+
     // drain state
+    /** The event being written, so its delivery is counted when the write completes; null for signals. */
+    private Event inFlightEvent;
     private boolean scheduled;
     private boolean inFlight;
     private boolean awaitingWritable;
@@ -44,9 +55,10 @@ public final class Subscriber implements Runnable {
     private long blockedSinceNanos;
     private long lastWriteNanos;
 
-    Subscriber(Hub hub, Sink sink, String[] topics, int maxEvents, long maxBytes) {
+    Subscriber(Hub hub, Sink sink, String[] topics, WriterLane lane, int maxEvents, long maxBytes) {
         this.hub = hub;
         this.sink = sink;
+        this.lane = lane;
         this.topics = topics;
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
@@ -69,6 +81,15 @@ public final class Subscriber implements Runnable {
         return sink.transport();
     }
 
+    WriterLane lane() {
+        return lane;
+    }
+
+    /** Set by the hub, under its registry lock, before the subscriber is visible to fan-out. */
+    void liveFrom(long sequence) {
+        liveFrom = sequence;
+    }
+
     public synchronized int queuedEvents() {
         return count;
     }
@@ -77,17 +98,37 @@ public final class Subscriber implements Runnable {
         return closed;
     }
 
-    /** Called by the hub before the subscriber is visible to publishers: history replay and resume signal. */
-    synchronized void preload(Signal.Reset reset, List<Event> replay) {
-        pendingSubscribed = new Signal.Subscribed(List.of(topics));
-        pendingReset = reset;
-        for (Event event : replay) {
-            append(event);
+    /**
+     * History replay and resume signal, queued ahead of the live events that arrived since registration;
+     * replayed events at or past {@link #liveFrom} are skipped (they arrive live). Starts the first drain.
+     */
+    void preload(Signal.Reset reset, List<Event> replay) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            pendingSubscribed = new Signal.Subscribed(List.of(topics));
+            pendingReset = reset;
+            if (!replay.isEmpty()) {
+                Event[] live = new Event[count];
+                for (int i = 0; i < live.length; i++) {
+                    live[i] = poll();
+                }
+                for (Event event : replay) {
+                    if (event.sequence() < liveFrom) {
+                        append(event);
+                    }
+                }
+                for (Event event : live) {
+                    append(event);
+                }
+            }
+            preloaded = true;
+            // the first drain flushes at once, so a client sees its response start without waiting for an event
+            needsFlush = true;
+            scheduled = true;
         }
-        // the first drain flushes at once, so a client sees its response start without waiting for an event
-        needsFlush = true;
-        scheduled = true;
-        hub.execute(this);
+        lane.schedule(this);
     }
 
     /** Tells the client its subscription changed; sent ahead of queued events. */
@@ -104,7 +145,7 @@ public final class Subscriber implements Runnable {
             }
         }
         if (submit) {
-            hub.execute(this);
+            lane.schedule(this);
         }
     }
 
@@ -121,7 +162,7 @@ public final class Subscriber implements Runnable {
         boolean submit;
         int outcome = QUEUED;
         synchronized (this) {
-            if (closed) {
+            if (closed || event.sequence() < liveFrom) {
                 return QUEUED;
             }
             if (count > 0 && (count >= maxEvents || queuedBytes + event.sizeBytes() > maxBytes)) {
@@ -131,13 +172,13 @@ public final class Subscriber implements Runnable {
                 append(event);
                 hub.metrics().queueDepth(sink.transport(), count);
             }
-            submit = outcome != MUST_DISCONNECT && !scheduled && !inFlight && !awaitingWritable;
+            submit = outcome != MUST_DISCONNECT && preloaded && !scheduled && !inFlight && !awaitingWritable;
             if (submit) {
                 scheduled = true;
             }
         }
         if (submit) {
-            hub.execute(this);
+            lane.schedule(this);
         }
         return outcome;
     }
@@ -205,8 +246,6 @@ public final class Subscriber implements Runnable {
         count--;
         queuedBytes -= event.sizeBytes();
         if (count == 0) {
-            // an idle subscriber gives its array back: thousands of idle connections stay cheap
-            ring = EMPTY;
             head = 0;
         }
         return event;
@@ -283,16 +322,22 @@ public final class Subscriber implements Runnable {
         return count > 0 || pendingSubscribed != null || pendingReset != null || droppedTopics != null || heartbeatDue || needsFlush;
     }
 
-    /** The drain loop; runs on the hub's writer pool, never on two threads at once for one subscriber. */
+    /** The drain loop; runs on this subscriber's writer lane, never on two threads at once. */
     @Override
     public void run() {
         try {
             drain();
-        } catch (RuntimeException e) {
-            // the sink threw: this drain is over, so the close below must schedule the one that closes the sink
+        } catch (Throwable e) {
+            // the sink threw (an Error too: a subscriber left marked scheduled would never be drained again):
+            // this drain is over, so the close below must schedule the one that closes the sink
             synchronized (this) {
                 scheduled = false;
                 inFlight = false;
+                inFlightEvent = null;
+            }
+            if (e instanceof Error) {
+                // kept from the lane thread, which serves other subscribers too, but never hidden
+                System.getLogger(Subscriber.class.getName()).log(System.Logger.Level.ERROR, "a sink failed", e);
             }
             writeFailed(e);
         }
@@ -342,21 +387,34 @@ public final class Subscriber implements Runnable {
             }
             boolean finished;
             if (next instanceof Event event) {
+                synchronized (this) {
+                    inFlightEvent = event;
+                }
                 finished = sink.write(event);
-                hub.metrics().eventDelivered(sink.transport(), System.nanoTime() - event.publishedNanos());
             } else {
                 finished = sink.write((Signal) next);
             }
+            Event delivered = null;
             synchronized (this) {
                 if (finished) {
                     inFlight = false;
+                    delivered = inFlightEvent;
+                    inFlightEvent = null;
                 }
                 if (inFlight && !closed) {
                     scheduled = false;
                     return;
                 }
             }
+            if (delivered != null) {
+                delivered(delivered);
+            }
         }
+    }
+
+    /** Counted when the write completed, not when it started: a failed send is no delivery. */
+    private void delivered(Event event) {
+        hub.metrics().eventDelivered(sink.transport(), System.nanoTime() - event.publishedNanos());
     }
 
     /** An asynchronous write finished; called by the sink from any thread. */
@@ -371,36 +429,54 @@ public final class Subscriber implements Runnable {
 
     private void resumeAfter(boolean writable) {
         boolean submit;
+        Event delivered = null;
         synchronized (this) {
             if (writable) {
                 awaitingWritable = false;
             } else {
                 inFlight = false;
+                delivered = inFlightEvent;
+                inFlightEvent = null;
             }
             submit = !closed && !scheduled && !inFlight && !awaitingWritable && hasWork();
             if (submit) {
                 scheduled = true;
             }
         }
+        if (delivered != null) {
+            delivered(delivered);
+        }
         if (submit) {
-            hub.execute(this);
+            lane.schedule(this);
         }
     }
 
     /** A write failed or the transport saw the client go: the subscriber is closed and forgotten. */
     public void writeFailed(Throwable cause) {
+        synchronized (this) {
+            inFlightEvent = null;
+        }
         hub.close(this, CloseReason.CLIENT_GONE);
     }
 
-    /** Marks the subscriber closed; the drain loop then closes the sink, never concurrently with a write. */
-    boolean markClosed(CloseReason reason) {
+    /**
+     * Marks the subscriber closed; the drain loop then closes the sink, never concurrently with a write.
+     * When the server ends the connection, the events it gives up (queued, and the one being written) are
+     * counted as dropped for reason disconnect; a client that leaves by itself drops nothing.
+     *
+     * @param refused events the caller gave up for this subscriber besides its queue (the one that overflowed it)
+     */
+    boolean markClosed(CloseReason reason, int refused) {
         boolean submit;
+        long givenUp;
         synchronized (this) {
             if (closed) {
                 return false;
             }
             closed = true;
             closeReason = reason;
+            givenUp = count + refused + (inFlightEvent != null ? 1 : 0);
+            inFlightEvent = null;
             ring = EMPTY;
             head = 0;
             count = 0;
@@ -412,10 +488,24 @@ public final class Subscriber implements Runnable {
             submit = !scheduled;
             scheduled = true;
         }
+        if (reason.serverInitiated() && givenUp > 0) {
+            hub.metrics().eventsDropped(sink.transport(), "disconnect", givenUp);
+        }
         if (submit) {
-            hub.execute(this);
+            lane.schedule(this);
         }
         return true;
+    }
+
+    /** The subscription failed before anything was written: forget it without touching the sink. */
+    synchronized void abandon() {
+        closed = true;
+        sinkClosed = true;
+        closeReason = CloseReason.CLIENT_GONE;
+        ring = EMPTY;
+        head = 0;
+        count = 0;
+        queuedBytes = 0;
     }
 
     /** Periodic check from the hub: write timeout first, then a heartbeat if the connection has been quiet. */
@@ -428,7 +518,7 @@ public final class Subscriber implements Runnable {
             }
             boolean blocked = inFlight || awaitingWritable;
             timedOut = blocked && nowNanos - blockedSinceNanos > writeTimeoutNanos;
-            if (!blocked && nowNanos - lastWriteNanos >= heartbeatNanos) {
+            if (!blocked && preloaded && nowNanos - lastWriteNanos >= heartbeatNanos) {
                 heartbeatDue = true;
                 submit = !scheduled;
                 scheduled = true;
@@ -437,7 +527,7 @@ public final class Subscriber implements Runnable {
         if (timedOut) {
             hub.close(this, CloseReason.WRITE_TIMEOUT);
         } else if (submit) {
-            hub.execute(this);
+            lane.schedule(this);
         }
     }
 }

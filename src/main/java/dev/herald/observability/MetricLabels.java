@@ -12,13 +12,8 @@ final class MetricLabels {
     static final List<String> REJECT_ENDPOINTS = List.of("publish", "sse", "ws");
     static final List<String> REJECT_REASONS = List.of("unauthorized", "invalid-topic", "unsupported-media-type",
             "too-large", "invalid-json", "no-topics", "too-many-topics", "topic-limit", "connection-limit",
-            "bad-message", "closed");
+            "bad-message", "closed", "backplane-unavailable", "idempotency-key-reused", "internal-error");
 
     private MetricLabels() {
-    }
-
-    /** A close for these reasons is a slow-consumer disconnect: also counted as a dropped delivery. */
-    static boolean isDisconnectDrop(String closeReason) {
-        return closeReason.equals("slow-consumer") || closeReason.equals("write-timeout");
     }
 }

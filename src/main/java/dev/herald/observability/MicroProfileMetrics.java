@@ -1,5 +1,6 @@
 package dev.herald.observability;
 
+import dev.herald.hub.HeraldMetrics;
 import dev.herald.hub.Hub;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
@@ -82,7 +83,7 @@ final class MicroProfileMetrics implements HeraldMetrics {
         registry.gauge(meta("herald_queue_max_events", "Per-subscriber queue bound"), hub,
                 h -> h.settings().queueMaxEvents());
         registry.gauge(meta("herald_backplane_up", "1 while the event log accepts and delivers events"), hub,
-                h -> h.isClosed() ? 0 : 1);
+                h -> h.backplaneUp() ? 1 : 0);
     }
 
     private void registerHistogram(String name, BucketHistogram histogram, Tag transport) {
@@ -136,9 +137,6 @@ final class MicroProfileMetrics implements HeraldMetrics {
     @Override
     public void connectionClosed(String transport, String reason) {
         increment(closed, transport, reason, 1);
-        if (MetricLabels.isDisconnectDrop(reason)) {
-            increment(dropped, transport, "disconnect", 1);
-        }
     }
 
     @Override

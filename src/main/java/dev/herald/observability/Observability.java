@@ -1,5 +1,6 @@
 package dev.herald.observability;
 
+import dev.herald.hub.HeraldMetrics;
 import dev.herald.hub.Hub;
 
 import java.lang.System.Logger.Level;

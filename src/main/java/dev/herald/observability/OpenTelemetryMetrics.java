@@ -1,5 +1,6 @@
 package dev.herald.observability;
 
+import dev.herald.hub.HeraldMetrics;
 import dev.herald.hub.Hub;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -105,7 +106,7 @@ final class OpenTelemetryMetrics implements HeraldMetrics {
         gauge("herald_history_bytes", "Bytes retained for resume", ignored -> hub.retainedBytes(), hub);
         gauge("herald_queue_max_events", "Per-subscriber queue bound", ignored -> hub.settings().queueMaxEvents(), hub);
         gauge("herald_backplane_up", "1 while the event log accepts and delivers events",
-                ignored -> hub.isClosed() ? 0 : 1, hub);
+                ignored -> hub.backplaneUp() ? 1 : 0, hub);
     }
 
     private LongCounter counter(String name, String description) {
@@ -169,9 +170,6 @@ final class OpenTelemetryMetrics implements HeraldMetrics {
     @Override
     public void connectionClosed(String transport, String reason) {
         add(closed, 1, lookup(byTransportAndReason, transport, reason));
-        if (MetricLabels.isDisconnectDrop(reason)) {
-            eventsDropped(transport, "disconnect", 1);
-        }
     }
 
     @Override

@@ -61,6 +61,16 @@ final class OpenTelemetryTracing implements Tracing {
                 return carried;
             }
 
+            private boolean detached;
+
+            @Override
+            public synchronized void detach() {
+                if (!detached) {
+                    detached = true;
+                    scope.close();
+                }
+            }
+
             @Override
             public void published(String eventId) {
                 span.setAttribute(EVENT_ID, eventId);
@@ -73,7 +83,7 @@ final class OpenTelemetryTracing implements Tracing {
 
             @Override
             public void close() {
-                scope.close();
+                detach();
                 span.end();
             }
         };

@@ -18,6 +18,9 @@ public interface Tracing {
         /** The traceparent to store with the event, or null when this publish is not traced. */
         String traceParent();
 
+        /** Leaves the span current no longer on this thread; the span stays open until {@link #close()}. */
+        void detach();
+
         void published(String eventId);
 
         void failed(String reason);
@@ -28,6 +31,7 @@ public interface Tracing {
 
     PublishTrace UNTRACED = new PublishTrace() {
         @Override public String traceParent() { return null; }
+        @Override public void detach() { }
         @Override public void published(String eventId) { }
         @Override public void failed(String reason) { }
         @Override public void close() { }

@@ -1,14 +1,12 @@
 package dev.herald.publish;
 
 import dev.herald.config.HeraldConfig;
-import dev.herald.hub.Event;
-import dev.herald.hub.Hub;
+import dev.herald.hub.EventLog;
+import dev.herald.hub.HeraldMetrics;
 import dev.herald.hub.HubException;
 import dev.herald.hub.OverflowPolicy;
 import dev.herald.hub.Topics;
-import dev.herald.observability.HeraldMetrics;
 import dev.herald.observability.Tracing;
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -19,26 +17,30 @@ import jakarta.json.stream.JsonParsingException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+import static dev.herald.json.JsonSupport.JSON;
 
 /**
  * The one publish path: the HTTP API and the demo feed both come through here. Validates the event,
- * extracts the conflation key once, and makes retries with an Idempotency-Key safe.
+ * extracts the conflation key once, fingerprints bodies sent with an Idempotency-Key, and appends to the log.
  */
 public final class PublishService {
-    private final Hub hub;
+    private final EventLog log;
     private final HeraldConfig config;
     private final byte[] token;
     private final HeraldMetrics metrics;
-    private final IdempotencyKeys idempotencyKeys;
     private final Tracing tracing;
 
-    public PublishService(Hub hub, HeraldConfig config, String token, HeraldMetrics metrics, Tracing tracing) {
-        this.hub = hub;
+    public PublishService(EventLog log, HeraldConfig config, String token, HeraldMetrics metrics, Tracing tracing) {
+        this.log = log;
         this.config = config;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.metrics = metrics;
         this.tracing = tracing;
-        this.idempotencyKeys = new IdempotencyKeys(config.idempotencyMaxKeys(), config.hub().historyMaxAge());
     }
 
     public int maxEventBytes() {
@@ -52,35 +54,54 @@ public final class PublishService {
     }
 
     /**
-     * Publishes JSON text to a topic.
+     * Publishes JSON text to a topic; the stage completes with the event's id once the log stored it.
      *
-     * @throws PublishException with the HTTP status and reason for anything that is not publishable
+     * @throws PublishException with the HTTP status and reason for anything that is not publishable; the
+     *                          stage fails with a {@link HubException} when the log refuses
      */
-    public String publish(String topic, String json, String idempotencyKey, String traceParent) {
+    public CompletionStage<String> publish(String topic, String json, String idempotencyKey, String traceParent) {
         String problem = Topics.problemWith(topic);
         if (problem != null) {
             throw new PublishException(400, "invalid-topic", problem);
         }
-        if (json.getBytes(StandardCharsets.UTF_8).length > config.maxEventBytes()) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        if (body.length > config.maxEventBytes()) {
             throw new PublishException(413, "too-large",
                     "events are at most " + config.maxEventBytes() + " bytes (herald.max-event-bytes)");
         }
         JsonValue value = parse(json);
         OverflowPolicy policy = config.hub().policies().forTopic(topic);
-        String key = policy.kind() == OverflowPolicy.Kind.CONFLATE ? keyOf(value, policy.conflationKey()) : null;
-        try (Tracing.PublishTrace trace = tracing.startPublish(topic, traceParent)) {
-            String carried = trace.traceParent();
-            try {
-                String id = idempotencyKey == null || idempotencyKey.isBlank()
-                        ? hub.publish(topic, json, key, carried).id()
-                        : idempotencyKeys.publishOnce(topic, idempotencyKey, () -> hub.publish(topic, json, key, carried));
-                trace.published(id);
-                return id;
-            } catch (HubException e) {
-                trace.failed(e.reason().label());
-                throw e;
-            }
+        String conflationKey = policy.kind() == OverflowPolicy.Kind.CONFLATE ? keyOf(value, policy.conflationKey()) : null;
+        String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey;
+        Tracing.PublishTrace trace = tracing.startPublish(topic, traceParent);
+        CompletionStage<String> appended;
+        try {
+            appended = log.append(new EventLog.Append(topic, json, conflationKey, key,
+                    key == null ? null : sha256(body), trace.traceParent())).thenApply(position -> position.id());
+        } catch (RuntimeException e) {
+            appended = CompletableFuture.failedFuture(e);
+        } finally {
+            trace.detach();
         }
+        return appended.whenComplete((id, failure) -> {
+            if (failure == null) {
+                metrics.eventPublished();
+                trace.published(id);
+            } else {
+                Throwable cause = unwrap(failure);
+                trace.failed(cause instanceof HubException hub ? hub.reason().label() : "error");
+            }
+            trace.close();
+        });
+    }
+
+    /** The cause of a failed stage, without CompletionException wrappers. */
+    public static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     /** Counts a rejected publish; the API calls this for every refusal so metrics match responses. */
@@ -88,8 +109,16 @@ public final class PublishService {
         metrics.requestRejected("publish", reason);
     }
 
+    private static byte[] sha256(byte[] body) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
     private static JsonValue parse(String json) {
-        try (JsonParser parser = Json.createParser(new StringReader(json))) {
+        try (JsonParser parser = JSON.createParser(new StringReader(json))) {
             if (!parser.hasNext()) {
                 throw new PublishException(400, "invalid-json", "the body is empty; send one JSON value");
             }
@@ -118,10 +147,5 @@ public final class PublishService {
             return number.toString();
         }
         return null;
-    }
-
-    /** The publish an idempotency key guards. */
-    interface EventSupplier {
-        Event publish();
     }
 }

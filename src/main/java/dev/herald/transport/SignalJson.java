@@ -1,7 +1,7 @@
 package dev.herald.transport;
 
 import dev.herald.hub.Signal;
-import jakarta.json.Json;
+import static dev.herald.json.JsonSupport.JSON;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 
@@ -11,7 +11,7 @@ public final class SignalJson {
     }
 
     public static String reset(Signal.Reset reset, String type) {
-        JsonArrayBuilder topics = Json.createArrayBuilder();
+        JsonArrayBuilder topics = JSON.createArrayBuilder();
         reset.topics().forEach(topics::add);
         JsonObjectBuilder body = typed(type).add("topics", topics);
         if (reset.oldest() == null) {
@@ -23,7 +23,7 @@ public final class SignalJson {
     }
 
     public static String subscribed(Signal.Subscribed subscribed, String type) {
-        JsonArrayBuilder topics = Json.createArrayBuilder();
+        JsonArrayBuilder topics = JSON.createArrayBuilder();
         subscribed.topics().forEach(topics::add);
         return typed(type).add("topics", topics).build().toString();
     }
@@ -32,13 +32,8 @@ public final class SignalJson {
         return typed(type).add("topic", dropped.topic()).add("count", dropped.count()).build().toString();
     }
 
-    /** A client-facing error: {"error":reason,"message":…}. */
-    public static String error(String reason, String message) {
-        return Json.createObjectBuilder().add("error", reason).add("message", message).build().toString();
-    }
-
     private static JsonObjectBuilder typed(String type) {
-        JsonObjectBuilder builder = Json.createObjectBuilder();
+        JsonObjectBuilder builder = JSON.createObjectBuilder();
         return type == null ? builder : builder.add("type", type);
     }
 }

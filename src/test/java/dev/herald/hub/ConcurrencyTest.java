@@ -46,10 +46,6 @@ class ConcurrencyTest extends HubTestSupport {
     private record Churned(TestSink sink, boolean async, Set<String> everSubscribed) {
     }
 
-    private static long sequenceOf(String id) {
-        return id == null ? 0 : EventId.parse(id).sequence();
-    }
-
     private static List<String> randomTopics() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         List<String> all = new ArrayList<>(List.of(TOPICS));
@@ -78,7 +74,7 @@ class ConcurrencyTest extends HubTestSupport {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 for (int i = 0; i < PER_PUBLISHER; i++) {
                     String topic = TOPICS[random.nextInt(TOPICS.length)];
-                    published.add(hub.publish(topic, "{\"i\":" + i + "}", null, null));
+                    published.add(publish(hub, topic, "{\"i\":" + i + "}"));
                     publishedCount.incrementAndGet();
                 }
             }, "publisher-" + p));
@@ -97,14 +93,14 @@ class ConcurrencyTest extends HubTestSupport {
                     };
                     List<String> topics = randomTopics();
                     if (k % 2 == 0) {
-                        long position = sequenceOf(hub.lastId());
+                        long position = sequenceOf(log(hub).lastId());
                         Hub.Subscription subscription = hub.subscribe(topics, id(position), sink);
                         assertNull(subscription.reset(), "nothing is evicted here: resume must be exact");
                         stable.add(new Stable(sink, subscription.subscriber(), Set.copyOf(topics), true, position, position));
                     } else {
-                        long lower = sequenceOf(hub.lastId());
+                        long lower = sequenceOf(log(hub).lastId());
                         Hub.Subscription subscription = hub.subscribe(topics, null, sink);
-                        long upper = sequenceOf(hub.lastId());
+                        long upper = sequenceOf(log(hub).lastId());
                         stable.add(new Stable(sink, subscription.subscriber(), Set.copyOf(topics), false, lower, upper));
                     }
                 }
@@ -123,7 +119,7 @@ class ConcurrencyTest extends HubTestSupport {
                         default -> TestSink.async(); // never completes
                     };
                     Set<String> ever = new HashSet<>(randomTopics());
-                    String from = random.nextBoolean() ? null : id(Math.max(0, sequenceOf(hub.lastId()) - random.nextInt(50)));
+                    String from = random.nextBoolean() ? null : id(Math.max(0, sequenceOf(log(hub).lastId()) - random.nextInt(50)));
                     Subscriber subscriber = hub.subscribe(List.copyOf(ever), from, sink).subscriber();
                     List<String> more = randomTopics();
                     if (random.nextBoolean() && ever.size() + more.size() <= 64) {
@@ -240,7 +236,7 @@ class ConcurrencyTest extends HubTestSupport {
         AtomicInteger refused = new AtomicInteger();
         Thread publisher = new Thread(() -> {
             while (done.getCount() > 0) {
-                hub.publish(TOPICS[ThreadLocalRandom.current().nextInt(TOPICS.length)], "{}", null, null);
+                publish(hub, TOPICS[ThreadLocalRandom.current().nextInt(TOPICS.length)], "{}");
             }
         });
         publisher.setUncaughtExceptionHandler((t, e) -> failure.compareAndSet(null, e));

@@ -1,6 +1,5 @@
 package dev.herald.hub;
 
-import dev.herald.observability.HeraldMetrics;
 
 import java.util.Map;
 import java.util.TreeMap;

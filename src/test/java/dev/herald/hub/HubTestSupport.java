@@ -1,14 +1,23 @@
 package dev.herald.hub;
 
+import dev.herald.log.MemoryEventLog;
 import org.junit.jupiter.api.AfterEach;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
 
-/** Builds real hubs with a counting metrics double and closes them after each test. */
+/** Builds real hubs on a real in-memory log with a counting metrics double, and closes them after each test. */
 abstract class HubTestSupport {
     static final String EPOCH = "epochA";
+    static final int IDEMPOTENCY_KEYS = 1_000;
+    static final Duration LOG_TIMEOUT = Duration.ofSeconds(1);
+    /** The in-memory log delivers on the appending thread: the observer sees each publish's event there. */
+    private static final ThreadLocal<Event> LAST_FANNED_OUT = new ThreadLocal<>();
+    private static final Map<Hub, MemoryEventLog> LOGS = java.util.Collections.synchronizedMap(new IdentityHashMap<>());
 
     protected final CountingMetrics metrics = new CountingMetrics();
     private final List<Hub> hubs = new ArrayList<>();
@@ -22,13 +31,34 @@ abstract class HubTestSupport {
     }
 
     Hub hub(HubSettings settings) {
-        Hub hub = new Hub(settings, metrics, EPOCH);
+        return hub(settings, FanOutObserver.NONE);
+    }
+
+    Hub hub(HubSettings settings, FanOutObserver observer) {
+        MemoryEventLog log = new MemoryEventLog(settings, IDEMPOTENCY_KEYS, LOG_TIMEOUT, EPOCH);
+        Hub hub = new Hub(settings, log, metrics, new FanOutObserver() {
+            @Override
+            public void sliceOffered(Event event, int lane, int offered) {
+                observer.sliceOffered(event, lane, offered);
+            }
+
+            @Override
+            public void fannedOut(Event event, int subscribers, int overflows, long startNanos, long endNanos) {
+                LAST_FANNED_OUT.set(event);
+                observer.fannedOut(event, subscribers, overflows, startNanos, endNanos);
+            }
+        });
         hubs.add(hub);
+        LOGS.put(hub, log);
         return hub;
     }
 
     Hub hub() {
         return hub(settings());
+    }
+
+    static MemoryEventLog log(Hub hub) {
+        return LOGS.get(hub);
     }
 
     static Hub.Subscription subscribe(Hub hub, TestSink sink, String lastEventId, String... topics) {
@@ -37,8 +67,24 @@ abstract class HubTestSupport {
         return subscription;
     }
 
+    /** Appends through the log and returns the event the hub fanned out; a refusal is thrown as such. */
     static Event publish(Hub hub, String topic, String data) {
-        return hub.publish(topic, data, null, null);
+        return publish(hub, new EventLog.Append(topic, data, null, null, null, null));
+    }
+
+    static Event publish(Hub hub, EventLog.Append append) {
+        LAST_FANNED_OUT.remove();
+        try {
+            hub.log().append(append).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+        Event event = LAST_FANNED_OUT.get();
+        LAST_FANNED_OUT.remove();
+        return event;
     }
 
     /** A JSON payload of exactly {@code bytes} UTF-8 bytes. */
@@ -51,13 +97,20 @@ abstract class HubTestSupport {
     }
 
     static String id(long sequence) {
-        return EventId.format(EPOCH, sequence);
+        return EPOCH + "-" + sequence;
+    }
+
+    /** The sequence of an in-memory id (tests only: clients treat ids as opaque). */
+    static long sequenceOf(String id) {
+        return id == null ? 0 : Long.parseLong(id.substring(id.lastIndexOf('-') + 1));
     }
 
     @AfterEach
     void closeHubs() {
         for (Hub hub : hubs) {
             hub.close();
+            hub.log().close();
+            LOGS.remove(hub);
         }
     }
 }

@@ -20,25 +20,35 @@ class LimitsTest extends HubTestSupport {
     }
 
     @Test
-    void topicsPerNodeAreLimited() {
+    void topicsWithHistoryAreLimitedByTheLog() {
         Hub hub = hub(settings().withLimits(2, 64, 100));
         publish(hub, "a", "{}");
         publish(hub, "b", "{}");
         assertRejected(HubException.Reason.TOPIC_LIMIT, () -> publish(hub, "c", "{}"));
-        assertEquals(hub.lastId(), id(2), "a refused publish takes no id");
+        assertEquals(log(hub).lastId(), id(2), "a refused publish takes no id");
+        assertNull(hub.topicInfo("c"));
+        assertEquals(2, hub.topicCount());
+        publish(hub, "a", "{}");
+        assertEquals(id(3), log(hub).lastId(), "known topics still take events");
+    }
+
+    @Test
+    void topicsWithSubscribersAreLimitedByTheHub() {
+        Hub hub = hub(settings().withLimits(2, 64, 100));
         TestSink sink = TestSink.sync();
+        subscribe(hub, TestSink.sync(), null, "a", "b");
         assertRejected(HubException.Reason.TOPIC_LIMIT, () -> hub.subscribe(List.of("c"), null, sink));
         assertRejected(HubException.Reason.TOPIC_LIMIT, () -> hub.subscribe(List.of("a", "c"), null, sink));
         assertEquals(0, sink.attachCalls(), "a refused subscription never touches the sink");
-        assertEquals(0, hub.connectionCount());
+        assertEquals(1, hub.connectionCount());
         assertEquals(2, hub.topicCount());
         assertNull(hub.topicInfo("c"));
-        assertEquals(0, hub.topicInfo("a").subscribers(), "no partial registration");
+        assertEquals(1, hub.topicInfo("a").subscribers(), "no partial registration");
 
         Subscriber subscriber = subscribe(hub, sink, null, "a", "b").subscriber();
         assertRejected(HubException.Reason.TOPIC_LIMIT, () -> hub.addTopics(subscriber, List.of("c")));
         assertEquals(List.of("a", "b"), subscriber.topics());
-        assertEquals(1, metrics.openedCount());
+        assertEquals(2, metrics.openedCount());
     }
 
     @Test
@@ -103,12 +113,12 @@ class LimitsTest extends HubTestSupport {
         Subscriber subscriber = subscribe(hub, TestSink.sync(), null, "ok").subscriber();
         for (String bad : Arrays.asList("", "a b", "a/b", "x".repeat(129), "message", "error", "open",
                 "herald.reset", "herald.dropped", null)) {
-            assertRejected(HubException.Reason.INVALID_TOPIC, () -> hub.publish(bad, "{}", null, null));
+            assertRejected(HubException.Reason.INVALID_TOPIC, () -> publish(hub, bad, "{}"));
             assertRejected(HubException.Reason.INVALID_TOPIC,
                     () -> hub.subscribe(Arrays.asList("ok", bad), null, TestSink.sync()));
             assertRejected(HubException.Reason.INVALID_TOPIC, () -> hub.addTopics(subscriber, Arrays.asList(bad)));
         }
-        assertNull(hub.lastId(), "no invalid publish took an id");
+        assertNull(log(hub).lastId(), "no invalid publish took an id");
         assertEquals(1, hub.topicCount());
         assertEquals(1, hub.connectionCount());
         assertEquals(List.of("ok"), subscriber.topics());

@@ -21,7 +21,7 @@ class OverflowPolicyTest extends HubTestSupport {
     }
 
     private static Event price(Hub hub, String topic, String symbol, int n) {
-        return hub.publish(topic, "{\"symbol\":\"" + symbol + "\",\"n\":" + n + "}", symbol, null);
+        return publish(hub, new EventLog.Append(topic, "{\"symbol\":\"" + symbol + "\",\"n\":" + n + "}", symbol, null, null, null));
     }
 
     // ---------------------------------------------------------------- drop-oldest
@@ -156,7 +156,7 @@ class OverflowPolicyTest extends HubTestSupport {
         Event ccc = price(hub, "prices", "CCC", 3);
         Event ddd = price(hub, "prices", "DDD", 4); // no queued DDD: drops AAA
         assertEquals(1, metrics.droppedCount("drop-oldest"));
-        Event keyless = hub.publish("prices", "{\"n\":5}", null, null); // no key at all: drops BBB
+        Event keyless = publish(hub, "prices", "{\"n\":5}"); // no key at all: drops BBB
         assertEquals(2, metrics.droppedCount("drop-oldest"));
         assertEquals(0, metrics.droppedCount("conflated"));
         sink.makeWritable();
@@ -214,6 +214,7 @@ class OverflowPolicyTest extends HubTestSupport {
         assertEquals(1, metrics.closedCount(CloseReason.SLOW_CONSUMER));
         assertEquals(1, metrics.closedTotal());
         assertEquals(0, metrics.droppedCount("drop-oldest"), "nothing is dropped silently");
+        assertEquals(3, metrics.droppedCount("disconnect"), "the two queued events and the one that did not fit");
         publish(hub, "alerts", "{}");
         assertEquals(0, sink.writes());
         assertEquals(1, metrics.closedTotal(), "closed once");

@@ -46,7 +46,7 @@ class ResumeTest extends HubTestSupport {
         publish(hub, "a", "{}");
         publish(hub, "a", "{}");
         TestSink sink = TestSink.sync();
-        Hub.Subscription subscription = subscribe(hub, sink, hub.lastId(), "a");
+        Hub.Subscription subscription = subscribe(hub, sink, log(hub).lastId(), "a");
         assertNull(subscription.reset());
         Event live = publish(hub, "a", "{}");
         sink.awaitEvents(1);

@@ -331,6 +331,7 @@ class SubscriberDrainTest extends HubTestSupport {
         }
         assertEquals(0, hub.connectionCount());
         assertEquals(3, metrics.closedCount(CloseReason.SHUTDOWN));
+        hub.log().close();
         HubException publish = assertThrows(HubException.class, () -> publish(hub, "a", "{}"));
         assertEquals(HubException.Reason.CLOSED, publish.reason());
         HubException subscribe = assertThrows(HubException.class,

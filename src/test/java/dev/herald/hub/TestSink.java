@@ -25,7 +25,7 @@ final class TestSink implements Sink {
     private final boolean completeInline;
     private volatile boolean writable;
     private volatile Consumer<Object> beforeWrite = item -> { };
-    private volatile RuntimeException throwOnWrite;
+    private volatile Throwable throwOnWrite;
 
     private final List<Object> items = new ArrayList<>();
 
@@ -85,7 +85,8 @@ final class TestSink implements Sink {
         this.beforeWrite = hook;
     }
 
-    void throwOnWrite(RuntimeException e) {
+    /** The next writes throw this (a RuntimeException or an Error). */
+    void throwOnWrite(Throwable e) {
         this.throwOnWrite = e;
     }
 
@@ -141,9 +142,12 @@ final class TestSink implements Sink {
                 violation("write while a write is in flight: " + describe(item));
             }
             beforeWrite.accept(item);
-            RuntimeException failure = throwOnWrite;
+            Throwable failure = throwOnWrite;
+            if (failure instanceof Error error) {
+                throw error;
+            }
             if (failure != null) {
-                throw failure;
+                throw (RuntimeException) failure;
             }
             if (async && !completeInline) {
                 // in flight before the write becomes observable, so a test that sees it can complete it

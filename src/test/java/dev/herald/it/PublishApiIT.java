@@ -200,11 +200,17 @@ class PublishApiIT {
             Map<String, String> withKey = new HashMap<>(goodHeaders());
             withKey.put("Idempotency-Key", key);
             HttpResponse<String> first = publisher.post(topic, "{\"try\":1}", withKey);
-            HttpResponse<String> retry = publisher.post(topic, "{\"try\":2}", withKey);
+            HttpResponse<String> retry = publisher.post(topic, "{\"try\":1}", withKey);
             assertEquals(202, first.statusCode(), first.body());
             assertEquals(202, retry.statusCode(), retry.body());
             String id = json(first.body()).getString("id");
             assertEquals(id, json(retry.body()).getString("id"), "the retry gets the first attempt's id");
+
+            double reusedBefore = publisher.metric(rejected("idempotency-key-reused"));
+            HttpResponse<String> reused = publisher.post(topic, "{\"try\":2}", withKey);
+            assertJsonError(reused, 422, "idempotency-key-reused", "the same key with another body");
+            assertEquals(reusedBefore + 1, publisher.metric(rejected("idempotency-key-reused")), "counted");
+            assertEquals(id, topicInfo(topic).getString("lastId"), "the reused key published nothing");
 
             withKey.put("Idempotency-Key", key + "-other");
             HttpResponse<String> other = publisher.post(topic, "{\"try\":3}", withKey);

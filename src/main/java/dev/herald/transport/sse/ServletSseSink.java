@@ -23,6 +23,8 @@ final class ServletSseSink extends SseSink implements WriteListener, AsyncListen
     private final AsyncContext async;
     private final ServletOutputStream out;
     private byte[] preamble;
+    /** False until the WriteListener is set: before that, isReady() is not defined (Undertow throws). */
+    private volatile boolean listening;
 
     ServletSseSink(Hub hub, AsyncContext async, ServletOutputStream out, byte[] preamble) {
         this.hub = hub;
@@ -33,7 +35,19 @@ final class ServletSseSink extends SseSink implements WriteListener, AsyncListen
 
     @Override
     public boolean canWrite() {
-        return out.isReady();
+        return listening && out.isReady();
+    }
+
+    /**
+     * The WriteListener is set: writes may start. The container's first onWritePossible may have come
+     * before this flag was up and found the sink unwritable, so the subscriber is told once more.
+     */
+    void listening() {
+        listening = true;
+        Subscriber current = subscriber();
+        if (current != null) {
+            current.writePossible();
+        }
     }
 
     @Override
@@ -46,28 +60,35 @@ final class ServletSseSink extends SseSink implements WriteListener, AsyncListen
         return send(SseFrames.signal(signal));
     }
 
+    /**
+     * One write per call: the hub checked {@link #canWrite()} before it, and the servlet contract forbids a
+     * second write until isReady() is true again, so the preamble goes out joined to the first frame.
+     */
     private boolean send(byte[] frame) {
         try {
-            writePreamble();
-            out.write(frame);
+            byte[] bytes = frame;
+            if (preamble != null) {
+                bytes = new byte[preamble.length + frame.length];
+                System.arraycopy(preamble, 0, bytes, 0, preamble.length);
+                System.arraycopy(frame, 0, bytes, preamble.length, frame.length);
+                preamble = null;
+            }
+            out.write(bytes);
             return true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void writePreamble() throws IOException {
-        if (preamble != null) {
-            byte[] first = preamble;
-            preamble = null;
-            out.write(first);
-        }
-    }
-
+    /** Called with a writable stream (see Subscriber): the preamble alone if nothing was written yet. */
     @Override
     public void flush() {
         try {
-            writePreamble();
+            if (preamble != null) {
+                byte[] first = preamble;
+                preamble = null;
+                out.write(first);
+            }
             if (out.isReady()) {
                 out.flush();
             }

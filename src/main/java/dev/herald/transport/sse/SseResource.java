@@ -3,7 +3,7 @@ package dev.herald.transport.sse;
 import dev.herald.HeraldRuntime;
 import dev.herald.hub.Hub;
 import dev.herald.hub.HubException;
-import dev.herald.transport.SignalJson;
+import dev.herald.json.JsonSupport;
 import dev.herald.transport.SubscribeRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -46,10 +46,7 @@ public class SseResource {
         try {
             hub.validate(subscribe.topics());
         } catch (HubException e) {
-            runtime.metrics().requestRejected("sse", e.reason().label());
-            throw new WebApplicationException(Response.status(SseResponses.status(e))
-                    .type(MediaType.APPLICATION_JSON).entity(SignalJson.error(e.reason().label(), e.getMessage()))
-                    .build());
+            throw refused(e);
         }
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
@@ -59,9 +56,21 @@ public class SseResource {
         try {
             hub.subscribe(subscribe.topics(), subscribe.lastEventId(), sink);
         } catch (HubException e) {
-            runtime.metrics().requestRejected("sse", e.reason().label());
-            eventSink.close();
+            // nothing was sent on the sink: the runtime answers with this status instead of a stream
+            throw refused(e);
         }
+    }
+
+    /** The status (503 with Retry-After for limits), the JSON reason, and the count. */
+    private WebApplicationException refused(HubException e) {
+        runtime.metrics().requestRejected("sse", e.reason().label());
+        int status = SseResponses.status(e);
+        Response.ResponseBuilder answer = Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(JsonSupport.error(e.reason().label(), e.getMessage()));
+        if (status == 503) {
+            answer.header("Retry-After", SseResponses.RETRY_AFTER_SECONDS);
+        }
+        return new WebApplicationException(answer.build());
     }
 
     private JaxrsFrames frames(Sse sse) {

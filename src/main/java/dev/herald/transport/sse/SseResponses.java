@@ -2,7 +2,7 @@ package dev.herald.transport.sse;
 
 import dev.herald.HeraldRuntime;
 import dev.herald.hub.HubException;
-import dev.herald.transport.SignalJson;
+import dev.herald.json.JsonSupport;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
@@ -22,18 +22,32 @@ final class SseResponses {
         response.setHeader("X-Accel-Buffering", "no");
     }
 
+    /** Seconds a client refused for a temporary reason should wait (EventSource ignores it; others should not). */
+    static final String RETRY_AFTER_SECONDS = "5";
+
     static int status(HubException e) {
         return switch (e.reason()) {
-            case CONNECTION_LIMIT, TOPIC_LIMIT, CLOSED -> 503;
+            case CONNECTION_LIMIT, TOPIC_LIMIT, CLOSED, BACKPLANE_UNAVAILABLE -> 503;
             default -> 400;
         };
     }
 
+    /**
+     * Answers a refused subscription before any stream byte: the status, Retry-After for 503, the JSON reason.
+     * The response may already carry the stream's headers (not committed): they are reset.
+     */
     static void reject(HeraldRuntime runtime, HttpServletResponse response, HubException e) throws IOException {
         runtime.metrics().requestRejected("sse", e.reason().label());
-        response.setStatus(status(e));
+        response.reset();
+        int status = status(e);
+        response.setStatus(status);
+        if (status == 503) {
+            response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+        }
         response.setContentType("application/json");
-        response.getOutputStream().write(SignalJson.error(e.reason().label(), e.getMessage())
-                .getBytes(StandardCharsets.UTF_8));
+        byte[] body = JsonSupport.error(e.reason().label(), e.getMessage()).getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        // blocking mode: the servlet sets its WriteListener only once the subscription exists
+        response.getOutputStream().write(body);
     }
 }

@@ -39,13 +39,17 @@ final class SseServlet extends HttpServlet {
         ServletSseSink sink = new ServletSseSink(hub, async, out,
                 SseFrames.preamble(runtime.config().sseRetry().toMillis()));
         async.addListener(sink);
-        out.setWriteListener(sink);
         try {
             hub.subscribe(subscribe.topics(), subscribe.lastEventId(), sink);
         } catch (HubException e) {
-            // limits reached between validation and subscription: the stream ends at once with the reason
-            runtime.metrics().requestRejected("sse", e.reason().label());
+            // a limit or the log refused: nothing was written, and the stream is still in blocking mode,
+            // so the client gets the status and reason as an ordinary response
+            SseResponses.reject(runtime, response, e);
             async.complete();
+            return;
         }
+        // non-blocking from here; the sink reports "not writable" until the listener is in place
+        out.setWriteListener(sink);
+        sink.listening();
     }
 }

@@ -1,7 +1,7 @@
 package dev.herald.transport.ws;
 
 import dev.herald.hub.CloseReason;
-import dev.herald.transport.SignalJson;
+import dev.herald.json.JsonSupport;
 import jakarta.websocket.CloseReason.CloseCodes;
 
 import java.nio.charset.StandardCharsets;
@@ -29,10 +29,10 @@ final class WsCloses {
     }
 
     static String reasonText(String reason, String message) {
-        String json = SignalJson.error(reason, message);
+        String json = JsonSupport.error(reason, message);
         if (json.getBytes(StandardCharsets.UTF_8).length <= MAX_REASON_BYTES) {
             return json;
         }
-        return SignalJson.error(reason, "see documentation");
+        return JsonSupport.error(reason, "see documentation");
     }
 }

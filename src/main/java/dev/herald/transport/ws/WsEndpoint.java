@@ -6,7 +6,7 @@ import dev.herald.hub.Hub;
 import dev.herald.hub.HubException;
 import dev.herald.hub.Subscriber;
 import dev.herald.transport.SubscribeRequest;
-import jakarta.json.Json;
+import static dev.herald.json.JsonSupport.JSON;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -61,7 +61,7 @@ public final class WsEndpoint extends Endpoint {
         } catch (HubException e) {
             runtime.metrics().requestRejected("ws", e.reason().label());
             CloseCodes code = switch (e.reason()) {
-                case CONNECTION_LIMIT, TOPIC_LIMIT -> CloseCodes.TRY_AGAIN_LATER;
+                case CONNECTION_LIMIT, TOPIC_LIMIT, BACKPLANE_UNAVAILABLE -> CloseCodes.TRY_AGAIN_LATER;
                 case CLOSED -> CloseCodes.GOING_AWAY;
                 default -> CloseCodes.VIOLATED_POLICY;
             };
@@ -120,7 +120,7 @@ public final class WsEndpoint extends Endpoint {
     private void onControl(WsSink sink, String text) {
         Subscriber subscriber = sink.subscriber();
         JsonObject message;
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(text))) {
             JsonValue value = reader.readValue();
             if (!(value instanceof JsonObject object)) {
                 refuse(sink, CloseCodes.CANNOT_ACCEPT, "bad-message", "send a JSON object");

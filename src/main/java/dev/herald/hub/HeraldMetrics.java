@@ -1,4 +1,4 @@
-package dev.herald.observability;
+package dev.herald.hub;
 
 /**
  * Everything Herald counts, behind one small interface so that only this package knows a metrics API.

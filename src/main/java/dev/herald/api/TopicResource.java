@@ -1,13 +1,14 @@
-package dev.herald.publish;
+package dev.herald.api;
 
 import dev.herald.HeraldRuntime;
 import dev.herald.hub.Hub;
 import dev.herald.hub.HubException;
 import dev.herald.hub.Topics;
-import dev.herald.transport.SignalJson;
+import dev.herald.publish.PublishException;
+import dev.herald.publish.PublishService;
+import dev.herald.json.JsonSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -25,18 +26,24 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import static dev.herald.json.JsonSupport.JSON;
 
 /** {@code POST /api/topics/{topic}} publishes; {@code GET /api/topics/{topic}} describes the topic on this node. */
 @Path("/topics/{topic}")
 @ApplicationScoped
 public class TopicResource {
     private static final String BEARER = "Bearer ";
+    /** Seconds a publisher refused for a temporary reason (limits, log unavailable) should wait. */
+    static final String RETRY_AFTER_SECONDS = "5";
 
     @Inject
     HeraldRuntime runtime;
 
     @POST
-    public Response publish(@PathParam("topic") String topic,
+    public CompletionStage<Response> publish(@PathParam("topic") String topic,
                             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                             @HeaderParam("Idempotency-Key") String idempotencyKey,
@@ -57,17 +64,35 @@ public class TopicResource {
                 throw new PublishException(415, "unsupported-media-type", "send Content-Type: application/json");
             }
             String json = readUtf8(body, publisher.maxEventBytes());
-            String id = publisher.publish(topic, json, idempotencyKey, traceParent);
-            return Response.accepted(Json.createObjectBuilder().add("id", id).build().toString())
-                    .type(MediaType.APPLICATION_JSON).build();
+            return publisher.publish(topic, json, idempotencyKey, traceParent).handle((id, failure) -> {
+                if (failure == null) {
+                    return Response.accepted(JSON.createObjectBuilder().add("id", id).build().toString())
+                            .type(MediaType.APPLICATION_JSON).build();
+                }
+                Throwable cause = PublishService.unwrap(failure);
+                if (cause instanceof HubException refused) {
+                    return refused(publisher, refused);
+                }
+                publisher.rejected("internal-error");
+                return error(500, "internal-error", "the publish failed: " + cause);
+            });
         } catch (PublishException e) {
             publisher.rejected(e.reason());
-            return error(e.status(), e.reason(), e.getMessage());
+            return CompletableFuture.completedFuture(error(e.status(), e.reason(), e.getMessage()));
         } catch (HubException e) {
-            publisher.rejected(e.reason().label());
-            return error(e.reason() == HubException.Reason.INVALID_TOPIC ? 400 : 503, e.reason().label(),
-                    e.getMessage());
+            return CompletableFuture.completedFuture(refused(publisher, e));
         }
+    }
+
+    /** 400 invalid topic, 422 reused Idempotency-Key, otherwise 503 with Retry-After (limits, log unavailable). */
+    private static Response refused(PublishService publisher, HubException e) {
+        publisher.rejected(e.reason().label());
+        return switch (e.reason()) {
+            case INVALID_TOPIC -> error(400, e.reason().label(), e.getMessage());
+            case IDEMPOTENCY_KEY_REUSED -> error(422, e.reason().label(), e.getMessage());
+            default -> Response.fromResponse(error(503, e.reason().label(), e.getMessage()))
+                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
+        };
     }
 
     @GET
@@ -77,7 +102,7 @@ public class TopicResource {
             return error(400, "invalid-topic", problem);
         }
         Hub.TopicInfo info = runtime.hub().topicInfo(topic);
-        JsonObjectBuilder body = Json.createObjectBuilder().add("topic", topic);
+        JsonObjectBuilder body = JSON.createObjectBuilder().add("topic", topic);
         if (info == null) {
             body.add("subscribers", 0).addNull("lastId").add("retainedEvents", 0).add("retainedBytes", 0)
                     .addNull("oldestId");
@@ -125,6 +150,6 @@ public class TopicResource {
 
     private static Response error(int status, String reason, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(SignalJson.error(reason, message)).build();
+                .entity(JsonSupport.error(reason, message)).build();
     }
 }

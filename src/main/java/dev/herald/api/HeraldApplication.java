@@ -1,4 +1,4 @@
-package dev.herald.publish;
+package dev.herald.api;
 
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
