@@ -33,7 +33,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 git -C "$repo" archive --format=tar "$commit" | tar -x -C "$tmp"
 echo "building herald.war of $commit in $tmp" >&2
 # -Dmdep.skip: the Payara Micro / WildFly copies the default build makes are not part of the WAR
-(cd "$tmp" && ${MVN:-mvn} -q -B package -Dmaven.test.skip=true -Dmdep.skip=true -Dstyle.color=never)
+(cd "$tmp" && ${MVN:-mvn} -q -B package -Dmaven.test.skip=true -Dmdep.skip=true)
 
 mkdir -p "$(dirname "$out")"
 cp "$tmp/target/herald.war" "$out"
