@@ -3,10 +3,12 @@ package dev.herald.bench;
 import dev.herald.it.HeraldServer;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,41 +22,87 @@ import java.util.regex.Pattern;
  */
 final class HeraldTarget implements Target {
     static final String TOKEN = "bench-token";
+    private static final String WAR_PROPERTY = "herald.war";
     private static final Pattern SERIES_VALUE = Pattern.compile("\\}\\s+(\\S+)");
     private final HeraldServer server;
     private final String runtime;
     private final String engine;
+    private final String variant;
 
-    private HeraldTarget(HeraldServer server, String runtime, String engine) {
+    private HeraldTarget(HeraldServer server, String runtime, String engine, String variant) {
         this.server = server;
         this.runtime = runtime;
         this.engine = engine;
+        this.variant = variant;
     }
 
     /**
      * {@code heartbeat}: herald.heartbeat-interval. 15 s (Herald's default and nchan's ping interval in
      * bench/nchan/nginx.conf) keeps the comparison fair; a closed SSE socket is only noticed on a write, so a
      * short one releases vanished subscribers sooner.
+     *
+     * <p>{@code variant} and {@code war}: a WAR variant (--war label=file) instead of target/herald.war, or
+     * null and null. The file is copied to target/bench/war-label/herald.war, so both builds deploy under the
+     * same name (WildFly names the deployment after the file), and the server's root dir and log go to
+     * target/bench like those of the normal WAR.
      */
-    static HeraldTarget start(String runtime, String engine, String name, String maxHeap, String heartbeat,
-                              java.io.PrintStream progress) {
-        HeraldServer server = HeraldServer.builder(name)
+    static HeraldTarget start(String runtime, String engine, String variant, Path war, String name, String maxHeap,
+                              String heartbeat, java.io.PrintStream progress) {
+        String files = war == null ? "bench/" : "../";
+        HeraldServer.Builder builder = HeraldServer.builder(name)
                 .runtime(runtime)
-                .files("bench/root-" + name, "bench/server-" + name + ".log")
+                .files(files + "root-" + name, files + "server-" + name + ".log")
                 .maxHeap(maxHeap)
                 .jvmArg("-XX:+AlwaysPreTouch")
                 .property("herald.publish-token", TOKEN)
                 .property("herald.sse.engine", engine)
                 .property("herald.heartbeat-interval", heartbeat)
-                .progress(progress)
-                .start();
-        return new HeraldTarget(server, runtime, engine);
+                .progress(progress);
+        HeraldServer server = war == null ? builder.start() : startWith(builder, variant, war, progress);
+        return new HeraldTarget(server, runtime, engine, variant);
+    }
+
+    /** The normal WAR: what HeraldServer deploys (system property herald.war, else target/herald.war). */
+    static Path defaultWar() {
+        return Path.of(System.getProperty(WAR_PROPERTY, "target/herald.war")).toAbsolutePath();
+    }
+
+    /**
+     * HeraldServer deploys the WAR its system property names and keeps the root dir and log relative to the
+     * WAR's directory: the variant's copy is named there for the start and the property restored after.
+     */
+    private static synchronized HeraldServer startWith(HeraldServer.Builder builder, String variant, Path war,
+                                                       java.io.PrintStream progress) {
+        String normal = System.getProperty(WAR_PROPERTY);
+        try {
+            Path copy = Files.createDirectories(defaultWar().getParent().resolve("bench").resolve("war-" + variant))
+                    .resolve("herald.war");
+            Files.copy(war, copy, StandardCopyOption.REPLACE_EXISTING);
+            if (progress != null) {
+                progress.println("WAR variant @" + variant + ": " + war.toAbsolutePath() + " (as " + copy + ")");
+            }
+            System.setProperty(WAR_PROPERTY, copy.toString());
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + war + " for the WAR variant @" + variant, e);
+        } finally {
+            if (normal == null) {
+                System.clearProperty(WAR_PROPERTY);
+            } else {
+                System.setProperty(WAR_PROPERTY, normal);
+            }
+        }
     }
 
     @Override
     public String label(String transport) {
         String server = runtime.equals("wildfly") ? "Herald/WildFly" : "Herald/Payara";
-        return transport.equals("ws") ? server + " WebSocket" : server + " SSE " + engine;
+        return label(server + (transport.equals("ws") ? " WebSocket" : " SSE " + engine), variant);
+    }
+
+    /** A row label with its WAR variant, if any: "Herald/Payara SSE servlet @before". */
+    static String label(String server, String variant) {
+        return variant == null ? server : server + " @" + variant;
     }
 
     @Override

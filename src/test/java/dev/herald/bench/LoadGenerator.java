@@ -8,6 +8,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,17 +49,10 @@ public final class LoadGenerator {
         Files.createDirectories(options.out);
         out.println("load generator: " + options);
         List<Row> rows = new ArrayList<>();
-        for (String target : options.targets) {
-            for (String transport : options.transports) {
-                if (target.endsWith(":jaxrs") && transport.equals("ws")) {
-                    continue; // the SSE engine does not touch WebSocket: same as the servlet row
-                }
-                for (int n : options.connections) {
-                    Row row = run(target, transport, n);
-                    rows.add(row);
-                    Report.writeJson(options, rows, options.out.resolve("results.json"));
-                }
-            }
+        for (Run planned : plan(options)) {
+            Row row = run(planned.target(), planned.transport(), planned.connections());
+            rows.add(row);
+            Report.writeJson(options, rows, options.out.resolve("results.json"));
         }
         out.println();
         out.println(Report.table(options, rows));
@@ -68,13 +62,46 @@ public final class LoadGenerator {
         return rows;
     }
 
+    /** One server start: a target spec (with its WAR variant, if any), a transport and N. */
+    record Run(String target, String transport, int connections) {
+    }
+
+    /**
+     * Every target, transport and N, in the order the options name them, except that the WAR variants of one
+     * server (payara:servlet, payara:servlet@before) run back to back for each transport and N: on a noisy
+     * machine, before and after are then measured minutes apart, not a whole run apart.
+     */
+    static List<Run> plan(Options options) {
+        Map<String, List<Run>> byServer = new LinkedHashMap<>();
+        for (String target : options.targets) {
+            String base = TargetSpec.baseOf(target);
+            for (String transport : options.transports) {
+                if (base.endsWith(":jaxrs") && transport.equals("ws")) {
+                    continue; // the SSE engine does not touch WebSocket: same as the servlet row
+                }
+                for (int n : options.connections) {
+                    byServer.computeIfAbsent(base + " " + transport + " " + n, k -> new ArrayList<>())
+                            .add(new Run(target, transport, n));
+                }
+            }
+        }
+        return byServer.values().stream().flatMap(List::stream).toList();
+    }
+
     private Row run(String targetSpec, String transport, int n) throws IOException {
-        String name = targetSpec.replace(':', '-') + "-" + transport + "-" + n;
+        String name = TargetSpec.parse(targetSpec).name() + "-" + transport + "-" + n;
         out.printf("%n== %s %s, %,d connections, scenario %s ==%n", targetSpec, transport, n, options.scenario);
         Path logDir = Files.createDirectories(options.out.resolve(name));
         long runStart = System.nanoTime();
         try (Target target = Targets.start(targetSpec, name, options, logDir, out)) {
             Row row = new Row(options.scenario, target.label(transport), targetSpec, transport, n);
+            String variant = row.variant();
+            if (variant != null) {
+                Path war = options.wars.get(variant).toAbsolutePath();
+                row.war = war.toString();
+                Path revision = Path.of(war + ".rev");
+                row.warRevision = Files.isRegularFile(revision) ? Files.readString(revision).trim() : null;
+            }
             int processes = ClientFleet.processesFor(n);
             row.processes = processes;
             try (ClientFleet fleet = ClientFleet.start(processes, target.host(), target.port(), target.dialect(),
@@ -263,15 +290,22 @@ public final class LoadGenerator {
     record Options(String scenario, List<String> targets, List<String> transports, List<Integer> connections,
                    double rate, List<Double> rates, double seconds, double p99LimitMillis, int payloadBytes,
                    double slowFraction, double stormFraction, int batch, int warmup, String maxHeap,
-                   String heartbeat, int nchanWorkers, String token, long pid, Path out) {
+                   String heartbeat, int nchanWorkers, String token, long pid, Path out, Map<String, Path> wars) {
 
         static Options parse(String... args) {
             Map<String, String> given = new LinkedHashMap<>();
+            List<String> warOptions = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 if (!args[i].startsWith("--") || i + 1 >= args.length) {
                     throw new IllegalArgumentException("expected --name value pairs, got " + Arrays.toString(args));
                 }
-                given.put(args[i].substring(2), args[++i]);
+                String name = args[i].substring(2);
+                String value = args[++i];
+                if (name.equals("war")) {
+                    warOptions.add(value); // the one option that may repeat: one label each
+                } else {
+                    given.put(name, value);
+                }
             }
             String scenario = given.getOrDefault("scenario", "hold");
             double defaultSeconds = switch (scenario) {
@@ -298,10 +332,11 @@ public final class LoadGenerator {
                     given.getOrDefault("token", System.getenv("HERALD_PUBLISH_TOKEN")),
                     Long.parseLong(given.getOrDefault("pid", "0")),
                     Path.of(given.getOrDefault("out", "target/bench/" + scenario + "-"
-                            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))));
+                            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))),
+                    wars(warOptions));
             List<String> known = List.of("scenario", "targets", "transports", "connections", "rate", "rates", "seconds",
                     "p99-limit-ms", "payload-bytes", "slow-fraction", "storm-fraction", "batch", "warmup", "xmx",
-                    "heartbeat", "nchan-workers", "token", "pid", "out");
+                    "heartbeat", "nchan-workers", "token", "pid", "out", "war");
             for (String name : given.keySet()) {
                 if (!known.contains(name)) {
                     throw new IllegalArgumentException("unknown option --" + name + "; known: " + known);
@@ -310,7 +345,37 @@ public final class LoadGenerator {
             if (!List.of("hold", "fanout", "slow", "storm", "soak").contains(scenario)) {
                 throw new IllegalArgumentException("--scenario: hold, fanout, slow, storm or soak, not " + scenario);
             }
+            for (String target : options.targets) {
+                String variant = TargetSpec.parse(target).variant();
+                if (variant != null && !options.wars.containsKey(variant)) {
+                    throw new IllegalArgumentException("target " + target + ": unknown WAR label '" + variant
+                            + "'; name its file with --war " + variant + "=path/to/herald.war (labels given: "
+                            + options.wars.keySet() + ")");
+                }
+            }
             return options;
+        }
+
+        /** --war label=path, repeated: which WAR file a target's @label means (README, "Benchmarks"). */
+        private static Map<String, Path> wars(List<String> values) {
+            Map<String, Path> wars = new LinkedHashMap<>();
+            for (String value : values) {
+                int eq = value.indexOf('=');
+                String label = eq < 0 ? "" : value.substring(0, eq).trim();
+                if (!TargetSpec.LABEL.matcher(label).matches() || eq == value.length() - 1) {
+                    throw new IllegalArgumentException("--war label=path/to/herald.war (label: letters, digits, '.',"
+                            + " '_' or '-'), not '" + value + "'");
+                }
+                Path war = Path.of(value.substring(eq + 1).trim());
+                if (!Files.isRegularFile(war)) {
+                    throw new IllegalArgumentException("--war " + value + ": no such file " + war.toAbsolutePath()
+                            + " (bench/build-war-at.sh <git-rev> <out.war> builds one)");
+                }
+                if (wars.put(label, war) != null) {
+                    throw new IllegalArgumentException("--war " + label + "=... given twice");
+                }
+            }
+            return Collections.unmodifiableMap(wars);
         }
 
         /** As the record prints itself, without the publish token (it goes to logs and results.json). */
@@ -321,7 +386,8 @@ public final class LoadGenerator {
                     + ", p99LimitMillis=" + p99LimitMillis + ", payloadBytes=" + payloadBytes + ", slowFraction="
                     + slowFraction + ", stormFraction=" + stormFraction + ", batch=" + batch + ", warmup=" + warmup
                     + ", xmx=" + maxHeap + ", heartbeat=" + heartbeat + ", nchanWorkers=" + nchanWorkers
-                    + ", token=" + (token == null ? "none" : "***") + ", pid=" + pid + ", out=" + out + "]";
+                    + ", token=" + (token == null ? "none" : "***") + ", pid=" + pid + ", out=" + out
+                    + (wars.isEmpty() ? "" : ", wars=" + wars) + "]";
         }
 
         private static List<String> list(String value) {

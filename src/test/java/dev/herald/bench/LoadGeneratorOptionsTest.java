@@ -1,9 +1,13 @@
 package dev.herald.bench;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoadGeneratorOptionsTest {
+    @TempDir
+    Path dir;
 
     private static LoadGenerator.Options parse(String... args) {
         return LoadGenerator.Options.parse(args);
@@ -34,6 +40,7 @@ class LoadGeneratorOptionsTest {
         assertEquals(100, options.warmup());
         assertEquals("512m", options.maxHeap());
         assertEquals(2, options.nchanWorkers());
+        assertEquals(Map.of(), options.wars());
         assertTrue(options.out().startsWith(Path.of("target", "bench")), options.out().toString());
         assertTrue(options.out().getFileName().toString().startsWith("hold-"), options.out().toString());
     }
@@ -128,5 +135,108 @@ class LoadGeneratorOptionsTest {
         assertEquals("s3cret-token", options.token());
         assertEquals(42, options.pid());
         assertFalse(options.toString().contains("s3cret-token"), options.toString());
+    }
+
+    private Path war(String name) throws IOException {
+        return Files.writeString(dir.resolve(name), "PK");
+    }
+
+    @Test
+    void warOptionsMapLabelsToFilesAndMayRepeat() throws IOException {
+        Path before = war("herald-before.war");
+        Path old = war("herald-old.war");
+        LoadGenerator.Options options = parse("--targets", "payara:servlet,payara:servlet@before,wildfly:jaxrs@old",
+                "--war", "before=" + before, "--war", "old=" + old);
+
+        assertEquals(List.of("payara:servlet", "payara:servlet@before", "wildfly:jaxrs@old"), options.targets());
+        assertEquals(Map.of("before", before, "old", old), options.wars());
+        assertEquals(List.of("before", "old"), List.copyOf(options.wars().keySet()), "in the order given");
+        assertTrue(options.toString().contains("wars={before=" + before), options.toString());
+    }
+
+    @Test
+    void aWarNeedNotBeUsedByATarget() throws IOException {
+        Path before = war("herald-before.war");
+        assertEquals(Map.of("before", before), parse("--war", "before=" + before).wars());
+    }
+
+    @Test
+    void targetWithAnUnknownWarLabelIsRejected() throws IOException {
+        Path before = war("herald-before.war");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse("--targets", "payara:servlet@befor", "--war", "before=" + before));
+        assertTrue(e.getMessage().contains("payara:servlet@befor") && e.getMessage().contains("'befor'")
+                && e.getMessage().contains("--war befor=") && e.getMessage().contains("[before]"), e.getMessage());
+
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> parse("--targets", "wildfly:servlet@before"));
+        assertTrue(none.getMessage().contains("unknown WAR label 'before'"), none.getMessage());
+    }
+
+    @Test
+    void missingWarFileIsRejected() {
+        Path missing = dir.resolve("nowhere/herald-before.war");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse("--targets", "payara:servlet@before", "--war", "before=" + missing));
+        assertTrue(e.getMessage().contains("no such file " + missing), e.getMessage());
+        // a directory is not a WAR file either
+        assertThrows(IllegalArgumentException.class, () -> parse("--war", "before=" + dir));
+    }
+
+    @Test
+    void malformedWarOptionsAreRejected() throws IOException {
+        Path before = war("herald-before.war");
+        for (String value : List.of(before.toString(), "=" + before, "before=", "bad label=" + before,
+                "@before=" + before)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse("--war", value),
+                    value);
+            assertTrue(e.getMessage().contains("--war"), e.getMessage());
+        }
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> parse("--war", "before=" + before, "--war", "before=" + before));
+        assertTrue(twice.getMessage().contains("twice"), twice.getMessage());
+    }
+
+    @Test
+    void onlyHeraldTargetsTheGeneratorStartsTakeAVariant() throws IOException {
+        Path before = war("herald-before.war");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse("--targets", "nchan@before", "--war", "before=" + before));
+        assertTrue(e.getMessage().contains("nchan@before"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> parse("--targets", "payara:servlet@", "--war", "before=" + before));
+        // a URL may hold an @: url: specs are taken as they are
+        assertEquals(List.of("url:http://bench@127.0.0.1:8080"),
+                parse("--targets", "url:http://bench@127.0.0.1:8080").targets());
+    }
+
+    @Test
+    void planRunsTheVariantsOfAServerBackToBack() throws IOException {
+        Path before = war("herald-before.war");
+        LoadGenerator.Options options = parse("--targets",
+                "payara:servlet,nchan,payara:servlet@before,payara:jaxrs@before", "--transports", "sse,ws",
+                "--connections", "100,200", "--war", "before=" + before);
+
+        List<String> runs = LoadGenerator.plan(options).stream()
+                .map(r -> r.target() + " " + r.transport() + " " + r.connections()).toList();
+
+        assertEquals(List.of(
+                "payara:servlet sse 100", "payara:servlet@before sse 100",
+                "payara:servlet sse 200", "payara:servlet@before sse 200",
+                "payara:servlet ws 100", "payara:servlet@before ws 100",
+                "payara:servlet ws 200", "payara:servlet@before ws 200",
+                "nchan sse 100", "nchan sse 200", "nchan ws 100", "nchan ws 200",
+                // the jaxrs engine has no WebSocket rows, with or without a variant
+                "payara:jaxrs@before sse 100", "payara:jaxrs@before sse 200"), runs);
+    }
+
+    @Test
+    void planWithoutVariantsKeepsTheOrderOfTheOptions() {
+        LoadGenerator.Options options = parse("--targets", "wildfly:servlet,payara:jaxrs", "--transports", "sse,ws",
+                "--connections", "100,200");
+        List<String> runs = LoadGenerator.plan(options).stream()
+                .map(r -> r.target() + " " + r.transport() + " " + r.connections()).toList();
+        assertEquals(List.of("wildfly:servlet sse 100", "wildfly:servlet sse 200", "wildfly:servlet ws 100",
+                "wildfly:servlet ws 200", "payara:jaxrs sse 100", "payara:jaxrs sse 200"), runs);
     }
 }

@@ -33,18 +33,35 @@ final class Report {
                         : ", " + extra(options, row));
     }
 
-    /** Rows SSE and WebSocket (per server and N); columns as the issue asks, plus the scenario's own. */
+    /**
+     * The rows in run order, except that the WAR variants of one server, transport and N
+     * (payara:servlet, payara:servlet@before) stand next to each other, in the order --targets names them.
+     */
+    static List<Row> sideBySide(List<Row> rows) {
+        Map<String, List<Row>> groups = new LinkedHashMap<>();
+        for (Row row : rows) {
+            groups.computeIfAbsent(row.server() + " " + row.transport + " " + row.connections, k -> new ArrayList<>())
+                    .add(row);
+        }
+        return groups.values().stream().flatMap(List::stream).toList();
+    }
+
+    /**
+     * Rows SSE and WebSocket (per server and N; WAR variants side by side); columns as the issue asks, plus
+     * the scenario's own. CPU s/1k is the server's CPU seconds per 1 000 deliveries.
+     */
     static String table(LoadGenerator.Options options, List<Row> rows) {
         StringBuilder out = new StringBuilder();
-        String header = String.format(Locale.ROOT, "%-28s %7s %7s %8s %8s %8s %9s %9s %8s %8s %8s %8s %17s  %s",
+        int width = Math.max(28, rows.stream().mapToInt(r -> r.label.length()).max().orElse(0));
+        String header = String.format(Locale.ROOT, "%-" + width + "s %7s %7s %8s %8s %8s %9s %9s %8s %8s %8s %8s %17s  %s",
                 "server / transport", "N", "open", "heap KB", "nativeKB", "sum KB", "total MB", "CPU s/1k",
                 "p50 ms", "p95 ms", "p99 ms", "max ms", "delivered/expect", scenarioColumn(options.scenario()));
         out.append("scenario ").append(options.scenario()).append(", memory per connection = live heap after full GC")
                 .append(" + native (PSS) growth, per held connection\n");
         out.append(header).append('\n').append("-".repeat(header.length())).append('\n');
-        for (Row row : rows) {
+        for (Row row : sideBySide(rows)) {
             Phase p = row.phase;
-            out.append(String.format(Locale.ROOT, "%-28s %7d %7d %8.2f %8.2f %8.2f %9.1f %9s %8s %8s %8s %8s %17s  %s%n",
+            out.append(String.format(Locale.ROOT, "%-" + width + "s %7d %7d %8.2f %8.2f %8.2f %9.1f %9s %8s %8s %8s %8s %17s  %s%n",
                     row.label, row.connections, row.opened, row.heapKb, row.nativeKb, row.sumKb(), row.totalMb(),
                     p == null ? "-" : String.format(Locale.ROOT, "%.4f", p.cpuPerThousand()),
                     ms(p == null ? null : p.p50()), ms(p == null ? null : p.p95()), ms(p == null ? null : p.p99()),
@@ -113,6 +130,15 @@ final class Report {
                 .add("heapKbPerConnection", row.heapKb).add("nativeKbPerConnection", row.nativeKb)
                 .add("sumKbPerConnection", row.sumKb()).add("totalMb", row.totalMb())
                 .add("problems", row.problems);
+        if (row.variant() != null) {
+            json.add("variant", row.variant());
+        }
+        if (row.war != null) {
+            json.add("war", row.war);
+        }
+        if (row.warRevision != null) {
+            json.add("warRevision", row.warRevision);
+        }
         if (row.base != null) {
             json.add("baseline", sample(row.base)).add("loaded", sample(row.loaded));
         }
@@ -150,10 +176,13 @@ final class Report {
                         : p.cpuPerThousand());
     }
 
-    /** Two SVG line charts against N, one series per server/transport: memory per connection, p99 latency. */
+    /**
+     * SVG line charts against N, one series per server/transport (and WAR variant, next to each other in the
+     * legend): memory per connection, p99 and p50 latency; then the table.
+     */
     static void writeHtml(LoadGenerator.Options options, List<Row> rows, Path file) throws IOException {
         Map<String, List<Row>> series = new LinkedHashMap<>();
-        for (Row row : rows) {
+        for (Row row : sideBySide(rows)) {
             series.computeIfAbsent(row.label, k -> new ArrayList<>()).add(row);
         }
         StringBuilder html = new StringBuilder();

@@ -221,6 +221,88 @@ class ReportTest {
         assertTrue(html.contains("a &lt;b&gt; &amp; &quot;c&quot;"));
     }
 
+    private static final String BEFORE = "Herald/Payara SSE servlet @before";
+
+    /** A row of a target with its measured memory and a phase, as the generator fills them. */
+    private static Row row(String label, String target, String transport, int n, double p99, double cpuSeconds) {
+        Row row = new Row("hold", label, target, transport, n);
+        row.opened = n;
+        row.memory(sample(100_000, 200_000, 500_000), sample(150_000, 250_000, 700_000));
+        row.phase = phase(2, 20_000, p99, cpuSeconds);
+        return row;
+    }
+
+    /** After and before, in the order a run that named them apart (or another server between) would end. */
+    private static List<Row> beforeAfterRows() {
+        Row after1000 = row(HERALD, "payara:servlet", "sse", 1000, 120, 2);
+        Row after2000 = row(HERALD, "payara:servlet", "sse", 2000, 150, 2.5);
+        Row nchan = row(NCHAN, "nchan", "ws", 1000, 50, 0.5);
+        Row before1000 = row(BEFORE, "payara:servlet@before", "sse", 1000, 240, 4);
+        before1000.war = "/tmp/herald-before.war";
+        before1000.warRevision = "138f5a5762177b010b7eeeeaf1a8bc79afad5248";
+        Row before2000 = row(BEFORE, "payara:servlet@before", "sse", 2000, 300, 5);
+        return List.of(after1000, after2000, nchan, before1000, before2000);
+    }
+
+    @Test
+    void variantRowsStandNextToTheNormalOnesWithTheirOwnLabel() {
+        String table = Report.table(options("hold"), beforeAfterRows());
+        List<String> labels = table.lines().skip(3).map(l -> l.replaceAll(" +\\d.*$", "")).toList();
+        assertEquals(List.of(HERALD, BEFORE, HERALD, BEFORE, NCHAN), labels, table);
+        List<String> n = table.lines().skip(3).map(l -> l.substring(BEFORE.length()).trim().split(" +")[0]).toList();
+        assertEquals(List.of("1000", "1000", "2000", "2000", "1000"), n, table);
+
+        // CPU s per 1000 deliveries (4 s / 20 000 deliveries) and p99, the columns a before/after compares
+        String before = line(table, BEFORE, 1000);
+        assertTrue(before.contains(" 0.2000 ") && before.contains(" 240.0 "), before);
+        assertTrue(table.lines().skip(1).findFirst().orElseThrow().contains("CPU s/1k"), table);
+        assertTrue(table.lines().skip(1).findFirst().orElseThrow().contains("p99 ms"), table);
+    }
+
+    @Test
+    void longLabelsWidenTheFirstColumn() {
+        String label = "Herald/WildFly SSE servlet @before-2026-11-23";
+        String table = Report.table(options("hold"), List.of(row(label, "wildfly:servlet@before-2026-11-23",
+                "sse", 1000, 100, 1), row(HERALD, "payara:servlet", "sse", 1000, 100, 1)));
+        String[] lines = table.split("\n");
+        assertTrue(lines[3].startsWith(label + " "), lines[3]);
+        // the N column lines up
+        assertEquals(lines[3].indexOf(" 1000 "), lines[4].indexOf(" 1000 "), table);
+        assertEquals(lines[1].indexOf(" N ") + 1, lines[4].indexOf(" 1000 ") + 4, "N right-aligned:\n" + table);
+    }
+
+    @Test
+    void jsonNamesTheVariantAndItsWar() throws IOException {
+        Path file = dir.resolve("results.json");
+        Report.writeJson(options("hold"), beforeAfterRows(), file);
+        JsonArray results = readJson(file).getJsonArray("results");
+
+        JsonObject after = results.getJsonObject(0);
+        assertEquals("payara:servlet", after.getString("target"));
+        assertFalse(after.containsKey("variant") || after.containsKey("war"), after.toString());
+
+        JsonObject before = results.getJsonObject(3);
+        assertEquals(BEFORE, before.getString("label"));
+        assertEquals("payara:servlet@before", before.getString("target"));
+        assertEquals("before", before.getString("variant"));
+        assertEquals("/tmp/herald-before.war", before.getString("war"));
+        assertEquals("138f5a5762177b010b7eeeeaf1a8bc79afad5248", before.getString("warRevision"));
+        assertFalse(results.getJsonObject(4).containsKey("warRevision"), "no .rev file, no revision");
+    }
+
+    @Test
+    void htmlHasASeriesPerVariantNextToEachOther() throws IOException {
+        Path file = dir.resolve("report.html");
+        Report.writeHtml(options("hold"), beforeAfterRows(), file);
+        String html = Files.readString(file, StandardCharsets.UTF_8);
+        assertEquals(3 * 3, count(html, "<polyline "), "after, before and nchan in each of the three charts");
+        String firstChart = html.substring(0, html.indexOf("</svg>"));
+        int after = firstChart.indexOf(">" + HERALD + "</text>");
+        int before = firstChart.indexOf(">" + BEFORE + "</text>");
+        int nchan = firstChart.indexOf(">" + NCHAN + "</text>");
+        assertTrue(after > 0 && after < before && before < nchan, "legend: after, before, then nchan");
+    }
+
     private static int count(String text, String part) {
         int n = 0;
         for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {

@@ -31,6 +31,10 @@ final class Row {
     long lost;
     String overflow = "";
     String problems = "";
+    /** The WAR file of the target's variant (--war label=file), or null for the normal WAR or a non-Herald target. */
+    String war;
+    /** The git commit bench/build-war-at.sh wrote next to that file (file.rev), or null. */
+    String warRevision;
 
     Row(String scenario, String label, String target, String transport, int connections) {
         this.scenario = scenario;
@@ -38,6 +42,16 @@ final class Row {
         this.target = target;
         this.transport = transport;
         this.connections = connections;
+    }
+
+    /** The target spec without its WAR variant: payara:servlet for payara:servlet@before. */
+    String server() {
+        return TargetSpec.baseOf(target);
+    }
+
+    /** The target's WAR variant label (payara:servlet@before: before), or null. */
+    String variant() {
+        return TargetSpec.variantOf(target);
     }
 
     /**

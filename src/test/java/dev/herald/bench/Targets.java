@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /**
  * Starts the server a target spec names: payara:servlet, payara:jaxrs, wildfly:servlet, wildfly:jaxrs, nchan;
- * or url:http://host:port for a Herald that is already running.
+ * or url:http://host:port for a Herald that is already running. payara: and wildfly: specs may end in
+ * {@code @label}: the WAR that {@code --war label=file} names instead of target/herald.war.
  */
 final class Targets {
     private Targets() {
@@ -18,12 +19,22 @@ final class Targets {
         if (spec.equals("nchan")) {
             return NchanTarget.start(workDir.resolve("nchan"), options.nchanWorkers());
         }
-        String[] parts = spec.split(":");
+        TargetSpec target = TargetSpec.parse(spec);
+        String[] parts = target.base().split(":");
         if (parts.length != 2 || !(parts[0].equals("payara") || parts[0].equals("wildfly"))
                 || !(parts[1].equals("servlet") || parts[1].equals("jaxrs"))) {
             throw new IllegalArgumentException("target: payara:servlet, payara:jaxrs, wildfly:servlet, wildfly:jaxrs"
-                    + ", nchan or url:http://host:port, not " + spec);
+                    + " (each optionally @label, with --war label=file), nchan or url:http://host:port, not " + spec);
         }
-        return HeraldTarget.start(parts[0], parts[1], name, options.maxHeap(), options.heartbeat(), progress);
+        Path war = null;
+        if (target.variant() != null) {
+            war = options.wars().get(target.variant());
+            if (war == null) {
+                throw new IllegalArgumentException("target " + spec + ": unknown WAR label '" + target.variant()
+                        + "'; labels given with --war: " + options.wars().keySet());
+            }
+        }
+        return HeraldTarget.start(parts[0], parts[1], target.variant(), war, name, options.maxHeap(),
+                options.heartbeat(), progress);
     }
 }
