@@ -3,12 +3,10 @@ package dev.herald.bench;
 import dev.herald.it.HeraldServer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,7 +20,6 @@ import java.util.regex.Pattern;
  */
 final class HeraldTarget implements Target {
     static final String TOKEN = "bench-token";
-    private static final String WAR_PROPERTY = "herald.war";
     private static final Pattern SERIES_VALUE = Pattern.compile("\\}\\s+(\\S+)");
     private final HeraldServer server;
     private final String runtime;
@@ -42,56 +39,27 @@ final class HeraldTarget implements Target {
      * short one releases vanished subscribers sooner.
      *
      * <p>{@code variant} and {@code war}: a WAR variant (--war label=file) instead of target/herald.war, or
-     * null and null. The file is copied to target/bench/war-label/herald.war, so both builds deploy under the
-     * same name (WildFly names the deployment after the file), and the server's root dir and log go to
-     * target/bench like those of the normal WAR.
+     * null and null; the server's root dir and log go to target/bench like those of the normal WAR.
      */
     static HeraldTarget start(String runtime, String engine, String variant, Path war, String name, String maxHeap,
                               String heartbeat, java.io.PrintStream progress) {
-        String files = war == null ? "bench/" : "../";
         HeraldServer.Builder builder = HeraldServer.builder(name)
                 .runtime(runtime)
-                .files(files + "root-" + name, files + "server-" + name + ".log")
+                .files("bench/root-" + name, "bench/server-" + name + ".log")
                 .maxHeap(maxHeap)
                 .jvmArg("-XX:+AlwaysPreTouch")
                 .property("herald.publish-token", TOKEN)
                 .property("herald.sse.engine", engine)
                 .property("herald.heartbeat-interval", heartbeat)
                 .progress(progress);
-        HeraldServer server = war == null ? builder.start() : startWith(builder, variant, war, progress);
-        return new HeraldTarget(server, runtime, engine, variant);
-    }
-
-    /** The normal WAR: what HeraldServer deploys (system property herald.war, else target/herald.war). */
-    static Path defaultWar() {
-        return Path.of(System.getProperty(WAR_PROPERTY, "target/herald.war")).toAbsolutePath();
-    }
-
-    /**
-     * HeraldServer deploys the WAR its system property names and keeps the root dir and log relative to the
-     * WAR's directory: the variant's copy is named there for the start and the property restored after.
-     */
-    private static synchronized HeraldServer startWith(HeraldServer.Builder builder, String variant, Path war,
-                                                       java.io.PrintStream progress) {
-        String normal = System.getProperty(WAR_PROPERTY);
-        try {
-            Path copy = Files.createDirectories(defaultWar().getParent().resolve("bench").resolve("war-" + variant))
-                    .resolve("herald.war");
-            Files.copy(war, copy, StandardCopyOption.REPLACE_EXISTING);
+        if (war != null) {
+            builder.war(war);
             if (progress != null) {
-                progress.println("WAR variant @" + variant + ": " + war.toAbsolutePath() + " (as " + copy + ")");
-            }
-            System.setProperty(WAR_PROPERTY, copy.toString());
-            return builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + war + " for the WAR variant @" + variant, e);
-        } finally {
-            if (normal == null) {
-                System.clearProperty(WAR_PROPERTY);
-            } else {
-                System.setProperty(WAR_PROPERTY, normal);
+                progress.println("WAR variant @" + variant + ": " + war.toAbsolutePath());
             }
         }
+        HeraldServer server = builder.start();
+        return new HeraldTarget(server, runtime, engine, variant);
     }
 
     @Override

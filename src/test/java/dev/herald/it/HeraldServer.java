@@ -298,6 +298,7 @@ public final class HeraldServer implements AutoCloseable {
         private String root;
         private String log;
         private PrintStream progress;
+        private Path war;
         private boolean wildFly = onWildFly();
 
         private Builder(String name) {
@@ -345,6 +346,15 @@ public final class HeraldServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Deploys this WAR instead of the build's (a benchmark's before/after variant); root dir and log stay
+         * relative to the build's target directory. WildFly deploys it as herald.war, like the build's.
+         */
+        public Builder war(Path file) {
+            war = file.toAbsolutePath();
+            return this;
+        }
+
         /** Prints the command line and the start-up time to {@code out} (silent unless set). */
         public Builder progress(PrintStream out) {
             progress = out;
@@ -354,11 +364,12 @@ public final class HeraldServer implements AutoCloseable {
         /** Starts the process and waits until Herald answers its readiness check. */
         public HeraldServer start() {
             try {
-                Path war = artifact("herald.war", "target/herald.war");
-                Path target = war.getParent();
+                Path built = artifact("herald.war", "target/herald.war");
+                Path target = built.getParent();
+                Path deployed = war == null ? built : war;
                 Path logFile = target.resolve(log);
                 Files.createDirectories(logFile.getParent());
-                return wildFly ? startWildFly(war, target, logFile) : startPayara(war, target, logFile);
+                return wildFly ? startWildFly(deployed, target, logFile) : startPayara(deployed, target, logFile);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start " + (wildFly ? "WildFly" : "Payara Micro"), e);
             }
@@ -426,7 +437,7 @@ public final class HeraldServer implements AutoCloseable {
                 cliProcess.destroyForcibly();
                 throw new IllegalStateException(e);
             }
-            Files.copy(war, base.resolve("deployments").resolve(war.getFileName()));
+            Files.copy(war, base.resolve("deployments").resolve("herald.war"));
 
             Map<String, String> all = new TreeMap<>(properties);
             all.putIfAbsent("herald.publish-token", TOKEN);
