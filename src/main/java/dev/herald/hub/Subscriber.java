@@ -1,18 +1,13 @@
 package dev.herald.hub;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * One connected client: a bounded queue (events and bytes) drained by its {@link WriterLane} with at most
- * one write in flight. A subscriber that never received an event holds no queue array; once it has one it
- * keeps it (no array freed and reallocated per event). All queue state is guarded by {@code this}; the sink
- * is only ever called from the drain loop.
+ * One connected client: a bounded {@link EventQueue} (events and bytes) with the topic's overflow policy
+ * in front of it, drained by its {@link WriterLane} with at most one write in flight. All state is guarded
+ * by {@code this}; the sink is only ever called from the drain loop.
  */
 public final class Subscriber implements Runnable {
-    private static final Event[] EMPTY = new Event[0];
-    private static final int FIRST_CAPACITY = 8;
-
     private final Hub hub;
     private final Sink sink;
     private final WriterLane lane;
@@ -24,17 +19,12 @@ public final class Subscriber implements Runnable {
     /** Topics of this subscription; replaced, never mutated (guarded by the hub's lock for writes). */
     private volatile String[] topics;
 
-    // queue: a ring that grows on demand up to the event bound
-    private Event[] ring = EMPTY;
-    private int head;
-    private int count;
-    private long queuedBytes;
+    private final EventQueue queue = new EventQueue();
 
     // signals waiting to go out before the next queued event
     private Signal.Subscribed pendingSubscribed;
     private Signal.Reset pendingReset;
-    private String[] droppedTopics;
-    private long[] droppedCounts;
+    private final DropNotices dropped = new DropNotices();
     private boolean heartbeatDue;
 
     /** Events below this sequence reach this subscriber by replay, not live (see Hub.subscribe). */
@@ -91,7 +81,7 @@ public final class Subscriber implements Runnable {
     }
 
     public synchronized int queuedEvents() {
-        return count;
+        return queue.size();
     }
 
     public synchronized boolean isClosed() {
@@ -110,18 +100,8 @@ public final class Subscriber implements Runnable {
             pendingSubscribed = new Signal.Subscribed(List.of(topics));
             pendingReset = reset;
             if (!replay.isEmpty()) {
-                Event[] live = new Event[count];
-                for (int i = 0; i < live.length; i++) {
-                    live[i] = poll();
-                }
-                for (Event event : replay) {
-                    if (event.sequence() < liveFrom) {
-                        append(event);
-                    }
-                }
-                for (Event event : live) {
-                    append(event);
-                }
+                // a replay may exceed the live bound: it only holds references to events the log keeps anyway
+                queue.prepend(replay, liveFrom);
             }
             preloaded = true;
             // the first drain flushes at once, so a client sees its response start without waiting for an event
@@ -165,12 +145,12 @@ public final class Subscriber implements Runnable {
             if (closed || event.sequence() < liveFrom) {
                 return QUEUED;
             }
-            if (count > 0 && (count >= maxEvents || queuedBytes + event.sizeBytes() > maxBytes)) {
+            if (queue.full(event, maxEvents, maxBytes)) {
                 outcome = makeRoom(event) ? QUEUED_AFTER_OVERFLOW : MUST_DISCONNECT;
             }
             if (outcome != MUST_DISCONNECT) {
-                append(event);
-                hub.metrics().queueDepth(sink.transport(), count);
+                queue.add(event);
+                hub.metrics().queueDepth(sink.transport(), queue.size());
             }
             submit = outcome != MUST_DISCONNECT && preloaded && !scheduled && !inFlight && !awaitingWritable;
             if (submit) {
@@ -190,98 +170,23 @@ public final class Subscriber implements Runnable {
             return false;
         }
         if (policy.kind() == OverflowPolicy.Kind.CONFLATE && incoming.conflationKey() != null) {
-            int index = indexOfSameKey(incoming);
+            int index = queue.indexOfSameKey(incoming);
             if (index >= 0) {
-                removeAt(index);
+                queue.removeAt(index);
                 hub.metrics().eventsDropped(sink.transport(), "conflated", 1);
             }
         }
-        while (count > 0 && (count >= maxEvents || queuedBytes + incoming.sizeBytes() > maxBytes)) {
-            Event oldest = ring[head];
+        while (queue.full(incoming, maxEvents, maxBytes)) {
+            Event oldest = queue.peek();
             // an event whose topic never drops silently takes the connection down with it instead
             if (hub.policyFor(oldest.topic()).kind() == OverflowPolicy.Kind.DISCONNECT) {
                 return false;
             }
-            removeAt(0);
-            tallyDrop(oldest.topic());
+            queue.poll();
+            dropped.tally(oldest.topic());
             hub.metrics().eventsDropped(sink.transport(), "drop-oldest", 1);
         }
         return true;
-    }
-
-    private int indexOfSameKey(Event incoming) {
-        for (int i = 0; i < count; i++) {
-            Event queued = ring[(head + i) % ring.length];
-            if (incoming.conflationKey().equals(queued.conflationKey()) && incoming.topic().equals(queued.topic())) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private void append(Event event) {
-        if (count == ring.length) {
-            grow();
-        }
-        ring[(head + count) % ring.length] = event;
-        count++;
-        queuedBytes += event.sizeBytes();
-    }
-
-    private void grow() {
-        // replay may exceed the live bound: it only holds references to events history keeps anyway
-        int capacity = ring.length == 0 ? FIRST_CAPACITY : ring.length * 2;
-        Event[] larger = new Event[capacity];
-        for (int i = 0; i < count; i++) {
-            larger[i] = ring[(head + i) % ring.length];
-        }
-        ring = larger;
-        head = 0;
-    }
-
-    private Event poll() {
-        Event event = ring[head];
-        ring[head] = null;
-        head = (head + 1) % ring.length;
-        count--;
-        queuedBytes -= event.sizeBytes();
-        if (count == 0) {
-            head = 0;
-        }
-        return event;
-    }
-
-    private void removeAt(int index) {
-        if (index == 0) {
-            poll();
-            return;
-        }
-        int length = ring.length;
-        Event removed = ring[(head + index) % length];
-        for (int i = index; i < count - 1; i++) {
-            ring[(head + i) % length] = ring[(head + i + 1) % length];
-        }
-        ring[(head + count - 1) % length] = null;
-        count--;
-        queuedBytes -= removed.sizeBytes();
-    }
-
-    private void tallyDrop(String topic) {
-        if (droppedTopics == null) {
-            droppedTopics = new String[] {topic};
-            droppedCounts = new long[] {1};
-            return;
-        }
-        for (int i = 0; i < droppedTopics.length; i++) {
-            if (droppedTopics[i].equals(topic)) {
-                droppedCounts[i]++;
-                return;
-            }
-        }
-        droppedTopics = Arrays.copyOf(droppedTopics, droppedTopics.length + 1);
-        droppedCounts = Arrays.copyOf(droppedCounts, droppedCounts.length + 1);
-        droppedTopics[droppedTopics.length - 1] = topic;
-        droppedCounts[droppedCounts.length - 1] = 1;
     }
 
     /** Next thing to write, in stream order: reset, drop notices, queued events, heartbeat. */
@@ -296,20 +201,13 @@ public final class Subscriber implements Runnable {
             pendingReset = null;
             return reset;
         }
-        if (droppedTopics != null) {
-            Signal.Dropped dropped = new Signal.Dropped(droppedTopics[0], droppedCounts[0]);
-            if (droppedTopics.length == 1) {
-                droppedTopics = null;
-                droppedCounts = null;
-            } else {
-                droppedTopics = Arrays.copyOfRange(droppedTopics, 1, droppedTopics.length);
-                droppedCounts = Arrays.copyOfRange(droppedCounts, 1, droppedCounts.length);
-            }
-            return dropped;
+        Signal.Dropped notice = dropped.next();
+        if (notice != null) {
+            return notice;
         }
-        if (count > 0) {
+        if (!queue.isEmpty()) {
             heartbeatDue = false;
-            return poll();
+            return queue.poll();
         }
         if (heartbeatDue) {
             heartbeatDue = false;
@@ -319,7 +217,8 @@ public final class Subscriber implements Runnable {
     }
 
     private boolean hasWork() {
-        return count > 0 || pendingSubscribed != null || pendingReset != null || droppedTopics != null || heartbeatDue || needsFlush;
+        return !queue.isEmpty() || pendingSubscribed != null || pendingReset != null || !dropped.isEmpty() || heartbeatDue
+                || needsFlush;
     }
 
     /** The drain loop; runs on this subscriber's writer lane, never on two threads at once. */
@@ -475,16 +374,12 @@ public final class Subscriber implements Runnable {
             }
             closed = true;
             closeReason = reason;
-            givenUp = count + refused + (inFlightEvent != null ? 1 : 0);
+            givenUp = queue.size() + refused + (inFlightEvent != null ? 1 : 0);
             inFlightEvent = null;
-            ring = EMPTY;
-            head = 0;
-            count = 0;
-            queuedBytes = 0;
+            queue.release();
             pendingSubscribed = null;
             pendingReset = null;
-            droppedTopics = null;
-            droppedCounts = null;
+            dropped.clear();
             submit = !scheduled;
             scheduled = true;
         }
@@ -502,10 +397,7 @@ public final class Subscriber implements Runnable {
         closed = true;
         sinkClosed = true;
         closeReason = CloseReason.CLIENT_GONE;
-        ring = EMPTY;
-        head = 0;
-        count = 0;
-        queuedBytes = 0;
+        queue.release();
     }
 
     /** Periodic check from the hub: write timeout first, then a heartbeat if the connection has been quiet. */
