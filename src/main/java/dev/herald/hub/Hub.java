@@ -1,24 +1,19 @@
 package dev.herald.hub;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Local subscribers and fan-out. The {@link EventLog} orders and stores events and delivers them here one at
  * a time, in order; the hub offers each to the subscribers of its topic, lane by lane, holding no lock while
- * it does. The registry lock guards only membership (topics, subscribers, limits) and the sequence of the
- * event being fanned out, so subscribes, closes and metric reads never wait for a fan-out.
+ * it does. The {@link SubscriberRegistry} lock guards only membership and the sequence of the event being
+ * fanned out, so subscribes, closes and metric reads never wait for a fan-out.
  */
 public final class Hub implements AutoCloseable {
     private static final long LANE_STOP_MILLIS = 5_000;
@@ -27,13 +22,7 @@ public final class Hub implements AutoCloseable {
     private final EventLog log;
     private final HeraldMetrics metrics;
     private final FanOutObserver fanOutObserver;
-    private final ReentrantLock registry = new ReentrantLock();
-    /** Topics with local subscribers; guarded by the registry lock. */
-    private final Map<String, TopicSubscribers> topics = new HashMap<>();
-    /** Sequence of the newest event whose fan-out has begun; guarded by the registry lock. */
-    private long dispatched;
-    /** Every open subscriber; bounded by herald.max-connections. */
-    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final SubscriberRegistry registry;
     private final WriterLane[] lanes;
     private final AtomicInteger nextLane = new AtomicInteger();
     private final ScheduledExecutorService ticker;
@@ -53,6 +42,7 @@ public final class Hub implements AutoCloseable {
             lanes[i] = new WriterLane(i);
             lanes[i].start();
         }
+        this.registry = new SubscriberRegistry(settings, lanes.length);
         this.ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "herald-ticker");
             thread.setDaemon(true);
@@ -93,14 +83,7 @@ public final class Hub implements AutoCloseable {
 
     /** The log's delivery: one event at a time, in log order (see {@link EventLog}). */
     private void deliver(Event event) {
-        TopicSubscribers target;
-        registry.lock();
-        try {
-            dispatched = event.sequence();
-            target = topics.get(event.topic());
-        } finally {
-            registry.unlock();
-        }
+        TopicSubscribers target = registry.dispatch(event);
         long start = System.nanoTime();
         int subscriberCount = 0;
         int overflows = 0;
@@ -151,22 +134,7 @@ public final class Hub implements AutoCloseable {
         WriterLane lane = lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
         Subscriber subscriber = new Subscriber(this, sink, names, lane, settings.queueMaxEvents(),
                 settings.queueMaxBytes());
-        registry.lock();
-        try {
-            ensureOpen();
-            if (subscribers.size() >= settings.maxConnections()) {
-                throw new HubException(HubException.Reason.CONNECTION_LIMIT,
-                        "this node already serves " + settings.maxConnections() + " connections (herald.max-connections)");
-            }
-            ensureTopicRoom(names);
-            subscriber.liveFrom(dispatched + 1);
-            for (String name : names) {
-                topics.computeIfAbsent(name, key -> new TopicSubscribers(key, lanes.length)).add(subscriber);
-            }
-            subscribers.add(subscriber);
-        } finally {
-            registry.unlock();
-        }
+        registry.join(subscriber, names);
         sink.attach(subscriber);
         EventLog.Replay replay;
         try {
@@ -174,7 +142,7 @@ public final class Hub implements AutoCloseable {
         } catch (RuntimeException e) {
             // nothing was written yet: the transport answers with the error itself
             subscriber.abandon();
-            unregister(subscriber);
+            registry.leave(subscriber);
             throw e;
         }
         subscriber.preload(replay.reset(), replay.events());
@@ -208,71 +176,14 @@ public final class Hub implements AutoCloseable {
         return unique.toArray(String[]::new);
     }
 
-    /** Under the registry lock: topics with subscribers are bounded by herald.max-topics. */
-    private void ensureTopicRoom(String[] names) {
-        int missing = 0;
-        for (String name : names) {
-            if (!topics.containsKey(name)) {
-                missing++;
-            }
-        }
-        if (topics.size() + missing > settings.maxTopics()) {
-            throw new HubException(HubException.Reason.TOPIC_LIMIT,
-                    "this node already has " + topics.size() + " subscribed topics (herald.max-topics)");
-        }
-    }
-
     /** Adds topics to a live subscription (WebSocket subscribe message): live events from now on. */
     public void addTopics(Subscriber subscriber, List<String> more) {
-        String[] names = validate(more);
-        registry.lock();
-        try {
-            ensureOpen();
-            Set<String> merged = new LinkedHashSet<>(List.of(subscriber.topicArray()));
-            Collections.addAll(merged, names);
-            if (merged.size() > settings.maxTopicsPerSubscription()) {
-                throw new HubException(HubException.Reason.TOO_MANY_TOPICS, "at most "
-                        + settings.maxTopicsPerSubscription() + " topics per subscription (herald.max-topics-per-subscription)");
-            }
-            ensureTopicRoom(names);
-            if (subscriber.isClosed()) {
-                return;
-            }
-            for (String name : names) {
-                topics.computeIfAbsent(name, key -> new TopicSubscribers(key, lanes.length)).add(subscriber);
-            }
-            subscriber.topics(merged.toArray(String[]::new));
-            subscriber.announce(new Signal.Subscribed(List.copyOf(merged)));
-        } finally {
-            registry.unlock();
-        }
+        registry.addTopics(subscriber, validate(more));
     }
 
     /** Removes topics from a live subscription; unknown names are ignored. */
     public void removeTopics(Subscriber subscriber, List<String> fewer) {
-        registry.lock();
-        try {
-            Set<String> remaining = new LinkedHashSet<>(List.of(subscriber.topicArray()));
-            for (String name : fewer) {
-                if (remaining.remove(name)) {
-                    leave(name, subscriber);
-                }
-            }
-            subscriber.topics(remaining.toArray(String[]::new));
-        } finally {
-            registry.unlock();
-        }
-    }
-
-    /** Under the registry lock. */
-    private void leave(String name, Subscriber subscriber) {
-        TopicSubscribers topic = topics.get(name);
-        if (topic != null) {
-            topic.remove(subscriber);
-            if (topic.size == 0) {
-                topics.remove(name);
-            }
-        }
+        registry.removeTopics(subscriber, fewer);
     }
 
     /** Closes a subscriber for the given reason, once; safe from any thread, including the transport's. */
@@ -284,34 +195,15 @@ public final class Hub implements AutoCloseable {
         if (!subscriber.markClosed(reason, refused)) {
             return;
         }
-        unregister(subscriber);
+        registry.leave(subscriber);
         metrics.connectionClosed(subscriber.transport(), reason.label());
-    }
-
-    private void unregister(Subscriber subscriber) {
-        registry.lock();
-        try {
-            for (String name : subscriber.topicArray()) {
-                leave(name, subscriber);
-            }
-            subscribers.remove(subscriber);
-        } finally {
-            registry.unlock();
-        }
     }
 
     // ---------------------------------------------------------------- inspection
 
     /** Topic info for the API: local subscribers and what the log retains; null if neither knows the topic. */
     public TopicInfo topicInfo(String name) {
-        int subscriberCount;
-        registry.lock();
-        try {
-            TopicSubscribers topic = topics.get(name);
-            subscriberCount = topic == null ? -1 : topic.size;
-        } finally {
-            registry.unlock();
-        }
+        int subscriberCount = registry.subscriberCount(name);
         EventLog.TopicHistory history = log.describe(name);
         if (subscriberCount < 0 && history == null) {
             return null;
@@ -327,13 +219,13 @@ public final class Hub implements AutoCloseable {
     }
 
     public int connectionCount() {
-        return subscribers.size();
+        return registry.all().size();
     }
 
     /** Open connections of one transport (a gauge: iterates, so call it at scrape time only). */
     public int connectionCount(String transport) {
         int n = 0;
-        for (Subscriber subscriber : subscribers) {
+        for (Subscriber subscriber : registry.all()) {
             if (subscriber.transport().equals(transport)) {
                 n++;
             }
@@ -343,15 +235,8 @@ public final class Hub implements AutoCloseable {
 
     /** Topics with local subscribers or tracked by the log (a gauge: call it at scrape time only). */
     public int topicCount() {
-        List<String> subscribed;
-        registry.lock();
-        try {
-            subscribed = List.copyOf(topics.keySet());
-        } finally {
-            registry.unlock();
-        }
         int count = log.topicCount();
-        for (String name : subscribed) {
+        for (String name : registry.topicNames()) {
             if (!log.tracks(name)) {
                 count++;
             }
@@ -379,7 +264,7 @@ public final class Hub implements AutoCloseable {
             long now = System.nanoTime();
             long writeTimeout = settings.writeTimeout().toNanos();
             long heartbeat = settings.heartbeatInterval().toNanos();
-            for (Subscriber subscriber : subscribers) {
+            for (Subscriber subscriber : registry.all()) {
                 subscriber.tick(now, writeTimeout, heartbeat);
             }
         } catch (RuntimeException e) {
@@ -392,26 +277,14 @@ public final class Hub implements AutoCloseable {
         return closed;
     }
 
-    private void ensureOpen() {
-        if (closed) {
-            throw new HubException(HubException.Reason.CLOSED, "the server is shutting down");
-        }
-    }
-
     /**
-     * Closes every subscriber with reason shutdown (WebSocket 1001) and stops the writer lanes. The closed
-     * flag is set under the registry lock, so no subscribe can register after the copy below.
+     * Closes every subscriber with reason shutdown (WebSocket 1001) and stops the writer lanes. The registry
+     * refuses joins from the moment it hands out its subscribers, so no subscribe registers after the copy.
      */
     @Override
     public void close() {
-        List<Subscriber> open;
-        registry.lock();
-        try {
-            closed = true;
-            open = List.copyOf(subscribers);
-        } finally {
-            registry.unlock();
-        }
+        closed = true;
+        List<Subscriber> open = registry.close();
         ticker.shutdownNow();
         for (Subscriber subscriber : open) {
             close(subscriber, CloseReason.SHUTDOWN);
