@@ -94,18 +94,22 @@ public final class Subscriber implements Runnable {
      */
     void preload(Signal.Reset reset, List<Event> replay) {
         synchronized (this) {
-            if (closed) {
-                return;
-            }
-            pendingSubscribed = new Signal.Subscribed(List.of(topics));
-            pendingReset = reset;
-            if (!replay.isEmpty()) {
-                // a replay may exceed the live bound: it only holds references to events the log keeps anyway
-                queue.prepend(replay, liveFrom);
-            }
             preloaded = true;
-            // the first drain flushes at once, so a client sees its response start without waiting for an event
-            needsFlush = true;
+            if (closed) {
+                // closed before its first drain (e.g. an overflow right after joining): that drain closes the sink
+                if (sinkClosed || scheduled) {
+                    return;
+                }
+            } else {
+                pendingSubscribed = new Signal.Subscribed(List.of(topics));
+                pendingReset = reset;
+                if (!replay.isEmpty()) {
+                    // a replay may exceed the live bound: it only holds references to events the log keeps anyway
+                    queue.prepend(replay, liveFrom);
+                }
+                // the first drain flushes at once, so a client sees its response start without waiting for an event
+                needsFlush = true;
+            }
             scheduled = true;
         }
         lane.schedule(this);
@@ -380,8 +384,9 @@ public final class Subscriber implements Runnable {
             pendingSubscribed = null;
             pendingReset = null;
             dropped.clear();
-            submit = !scheduled;
-            scheduled = true;
+            // before preload the sink may not even be attached: preload schedules the drain that closes it
+            submit = !scheduled && preloaded;
+            scheduled = scheduled || preloaded;
         }
         if (reason.serverInitiated() && givenUp > 0) {
             hub.metrics().eventsDropped(sink.transport(), "disconnect", givenUp);
