@@ -275,6 +275,7 @@ public final class Subscriber implements Runnable {
                         needsFlush = false;
                     } else {
                         inFlight = true;
+                        inFlightEvent = next instanceof Event event ? event : null;
                         needsFlush = true;
                         blockedSinceNanos = lastWriteNanos = System.nanoTime();
                     }
@@ -290,9 +291,6 @@ public final class Subscriber implements Runnable {
             }
             boolean finished;
             if (next instanceof Event event) {
-                synchronized (this) {
-                    inFlightEvent = event;
-                }
                 finished = sink.write(event);
             } else {
                 finished = sink.write((Signal) next);

@@ -37,11 +37,11 @@ final class MicroProfileMetrics implements HeraldMetrics {
             Tag t = new Tag("transport", transport);
             opened.put(transport, registry.counter(meta("herald_connections_opened", "Connections opened"), t));
             delivered.put(transport, registry.counter(meta("herald_events_delivered",
-                    "Event frames handed to a client connection"), t));
+                    "Event frames whose write to a client completed"), t));
             closed.put(transport, series("herald_connections_closed", "Connections closed, by reason",
                     "reason", MetricLabels.CLOSE_REASONS, t));
             dropped.put(transport, series("herald_events_dropped",
-                    "Events not delivered to a slow client, by reason", "reason", MetricLabels.DROP_REASONS, t));
+                    "Events given up, by reason (disconnect: queued or in flight when the server closed the connection)", "reason", MetricLabels.DROP_REASONS, t));
         }
         for (String outcome : MetricLabels.RESUME_OUTCOMES) {
             resumes.put(outcome, registry.counter(meta("herald_resumes", "Resume requests by outcome"),

@@ -41,8 +41,8 @@ final class OpenTelemetryMetrics implements HeraldMetrics {
         published = counter("herald_events_published", "Events accepted for publishing");
         opened = counter("herald_connections_opened", "Connections opened");
         closed = counter("herald_connections_closed", "Connections closed, by reason");
-        delivered = counter("herald_events_delivered", "Event frames handed to a client connection");
-        dropped = counter("herald_events_dropped", "Events not delivered to a slow client, by reason");
+        delivered = counter("herald_events_delivered", "Event frames whose write to a client completed");
+        dropped = counter("herald_events_dropped", "Events given up, by reason (disconnect: queued or in flight when the server closed the connection)");
         resumes = counter("herald_resumes", "Resume requests by outcome");
         rejected = counter("herald_requests_rejected", "Requests refused, by reason");
         for (String transport : MetricLabels.TRANSPORTS) {

@@ -2,53 +2,85 @@ package dev.herald.it;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.StringReader;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Over herald.max-connections or herald.max-topics a subscriber gets a clear answer before any stream byte:
- * SSE 503 + Retry-After + JSON reason, WebSocket close 1013 + JSON reason, each counted.
+ * Over herald.max-connections or herald.max-topics a client gets a clear answer: SSE 503 + Retry-After +
+ * JSON reason before any stream byte (both engines), WebSocket close 1013 + JSON reason, publish 503 +
+ * Retry-After + JSON reason; each counted. Two small servers of their own (one per SSE engine), so the
+ * limits are reached with a handful of requests.
  */
 class LimitsIT {
-    private static final int PER_STREAM = 64;
+    private static final int MAX_CONNECTIONS = 3;
+    private static final int MAX_TOPICS = 4;
+    private static HeraldServer servlet;
+    private static HeraldServer jaxrs;
+
+    @BeforeAll
+    static void start() {
+        CompletableFuture<HeraldServer> first = CompletableFuture.supplyAsync(() -> start("servlet"));
+        CompletableFuture<HeraldServer> second = CompletableFuture.supplyAsync(() -> start("jaxrs"));
+        servlet = first.join();
+        jaxrs = second.join();
+    }
+
+    private static HeraldServer start(String engine) {
+        return HeraldServer.start("limits-" + engine, Map.of(
+                "herald.sse.engine", engine,
+                "herald.max-connections", Integer.toString(MAX_CONNECTIONS),
+                "herald.max-topics", Integer.toString(MAX_TOPICS),
+                "herald.heartbeat-interval", "1s"));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (HeraldServer server : new HeraldServer[] {servlet, jaxrs}) {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    private static HeraldServer server(String engine) {
+        return engine.equals("jaxrs") ? jaxrs : servlet;
+    }
 
     private static String rejected(String endpoint, String reason) {
         return "herald_requests_rejected_total{endpoint=\"" + endpoint + "\",mp_scope=\"application\",reason=\""
                 + reason + "\"}";
     }
 
-    private static HeraldServer server(String engine) {
-        return engine.equals("jaxrs") ? Servers.jaxrs() : Servers.servlet();
-    }
-
     private static String topics(String prefix, int count) {
-        return IntStream.range(0, count).mapToObj(i -> "topic=" + prefix + "-" + i).collect(Collectors.joining("&"));
+        return IntStream.rangeClosed(1, count).mapToObj(i -> "topic=" + prefix + i).collect(Collectors.joining("&"));
     }
 
-    /** Opens SSE streams from {@code query} until one is refused; returns the refused one (the others stay open). */
-    private static SseStream fillUntilRefused(HeraldServer server, List<SseStream> open, int max,
-                                              java.util.function.IntFunction<String> query) {
-        for (int i = 0; i < max; i++) {
-            SseStream stream = SseStream.open(server, query.apply(i), null);
-            if (stream.status() != 200) {
-                return stream;
-            }
-            // 200 means subscribed: the hub registers the subscriber before the stream's first byte
-            open.add(stream);
-        }
-        throw new AssertionError("no refusal after " + max + " streams");
+    private static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    /** Opens an SSE stream that must be accepted; 200 means subscribed (the hub registers before the first byte). */
+    private static SseStream accepted(HeraldServer server, String query, List<SseStream> open) {
+        SseStream stream = SseStream.open(server, query, null);
+        open.add(stream);
+        assertEquals(200, stream.status(), query);
+        return stream;
     }
 
     private static void assertRefusedBeforeAnyStreamByte(SseStream refused, String reason) {
@@ -57,26 +89,27 @@ class LimitsIT {
         assertTrue(refused.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
                 "content type " + refused.headers().map());
         refused.awaitEnd();
-        String body = String.join("\n", refused.rawLines());
-        JsonObject json = Json.createReader(new StringReader(body)).readObject();
-        assertEquals(reason, json.getString("error"), body);
-        assertFalse(json.getString("message").isBlank());
+        JsonObject body = json(String.join("\n", refused.rawLines()));
+        assertEquals(reason, body.getString("error"), body.toString());
+        assertFalse(body.getString("message").isBlank());
     }
 
-    /** Open connections on the server, both transports (herald_connections). */
+    private static void assertWsRefused(HeraldServer server, String query, String reason) {
+        try (WsStream ws = WsStream.connect(server, query)) {
+            assertEquals(1013, ws.awaitCloseCode(), "WebSocket over the limit; reason " + ws.closeReason());
+            assertEquals(reason, json(ws.closeReason()).getString("error"), ws.closeReason());
+        }
+    }
+
     private static double connections(Publisher metrics) {
         return metrics.metric("herald_connections{mp_scope=\"application\",transport=\"sse\"}")
                 + metrics.metric("herald_connections{mp_scope=\"application\",transport=\"ws\"}");
     }
 
-    /**
-     * Closes the streams and waits until the server released them (the gauge is back where the test began),
-     * so later tests are not refused; a closed SSE client is noticed at the next heartbeat at the latest.
-     */
-    private static void closeAll(Publisher metrics, List<SseStream> open, double connectionsBefore) {
+    /** Closes the streams and waits until the server released them (a closed SSE client shows at the next heartbeat). */
+    private static void closeAll(Publisher metrics, List<SseStream> open) {
         open.forEach(SseStream::close);
-        Poll.until(() -> connections(metrics) <= connectionsBefore,
-                () -> "herald_connections back to " + connectionsBefore + " (is " + connections(metrics) + ")");
+        Poll.until(() -> connections(metrics) == 0, () -> "herald_connections back to 0 (is " + connections(metrics) + ")");
     }
 
     @ParameterizedTest
@@ -84,48 +117,63 @@ class LimitsIT {
     void overTheConnectionLimitSseGets503AndWebSocket1013(String engine) {
         HeraldServer server = server(engine);
         Publisher metrics = new Publisher(server);
-        double connectionsBefore = connections(metrics);
         double sseBefore = metrics.metric(rejected("sse", "connection-limit"));
         double wsBefore = metrics.metric(rejected("ws", "connection-limit"));
         List<SseStream> open = new ArrayList<>();
-        String topic = "limits-" + UUID.randomUUID().toString().substring(0, 8);
         try {
-            SseStream refused = fillUntilRefused(server, open, Servers.MAX_CONNECTIONS + 10, i -> "topic=" + topic);
-            assertRefusedBeforeAnyStreamByte(refused, "connection-limit");
-            assertTrue(open.size() <= Servers.MAX_CONNECTIONS, open.size() + " streams were accepted");
-            try (WsStream ws = WsStream.connect(server, "topic=" + topic)) {
-                assertEquals(1013, ws.awaitCloseCode(), "WebSocket over the limit; reason " + ws.closeReason());
-                JsonObject reason = Json.createReader(new StringReader(ws.closeReason())).readObject();
-                assertEquals("connection-limit", reason.getString("error"));
+            for (int i = 0; i < MAX_CONNECTIONS; i++) {
+                accepted(server, "topic=connections", open);
             }
+            SseStream refused = SseStream.open(server, "topic=connections", null);
+            open.add(refused);
+            assertRefusedBeforeAnyStreamByte(refused, "connection-limit");
+            assertWsRefused(server, "topic=connections", "connection-limit");
             Poll.until(() -> metrics.metric(rejected("sse", "connection-limit")) == sseBefore + 1
                     && metrics.metric(rejected("ws", "connection-limit")) == wsBefore + 1, () -> "both refusals counted");
         } finally {
-            closeAll(metrics, open, connectionsBefore);
+            closeAll(metrics, open);
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"servlet", "jaxrs"})
-    void overTheTopicLimitSseGets503WithTheReason(String engine) {
+    void overTheTopicLimitSseGets503AndWebSocket1013(String engine) {
         HeraldServer server = server(engine);
         Publisher metrics = new Publisher(server);
-        double connectionsBefore = connections(metrics);
-        double before = metrics.metric(rejected("sse", "topic-limit"));
+        double sseBefore = metrics.metric(rejected("sse", "topic-limit"));
+        double wsBefore = metrics.metric(rejected("ws", "topic-limit"));
         List<SseStream> open = new ArrayList<>();
-        String prefix = "lt" + UUID.randomUUID().toString().substring(0, 6);
         try {
-            SseStream refused = fillUntilRefused(server, open, Servers.MAX_TOPICS / PER_STREAM + 2,
-                    i -> topics(prefix + "-" + i, PER_STREAM));
+            accepted(server, topics("subscribed", MAX_TOPICS), open);
+            SseStream refused = SseStream.open(server, "topic=one-too-many", null);
+            open.add(refused);
             assertRefusedBeforeAnyStreamByte(refused, "topic-limit");
-            Poll.until(() -> metrics.metric(rejected("sse", "topic-limit")) == before + 1, () -> "the refusal counted");
-            try (WsStream ws = WsStream.connect(server, topics(prefix + "-ws", PER_STREAM))) {
-                assertEquals(1013, ws.awaitCloseCode(), "WebSocket over the topic limit; reason " + ws.closeReason());
-                assertNotNull(ws.closeReason());
-                assertTrue(ws.closeReason().contains("topic-limit"), ws.closeReason());
-            }
+            assertWsRefused(server, "topic=one-too-many", "topic-limit");
+            accepted(server, "topic=subscribed1", open);
+            Poll.until(() -> metrics.metric(rejected("sse", "topic-limit")) == sseBefore + 1
+                    && metrics.metric(rejected("ws", "topic-limit")) == wsBefore + 1, () -> "both refusals counted");
         } finally {
-            closeAll(metrics, open, connectionsBefore);
+            closeAll(metrics, open);
         }
+    }
+
+    @Test
+    void publishingToOneTopicTooManyGets503WithRetryAfterAndPublishesNothing() {
+        Publisher publisher = new Publisher(servlet);
+        for (int i = 1; i <= MAX_TOPICS; i++) {
+            publisher.publish("retained" + i, "{}");
+        }
+        double before = publisher.metric("herald_requests_rejected_total{endpoint=\"publish\",mp_scope=\"application\","
+                + "reason=\"topic-limit\"}");
+        HttpResponse<String> refused = publisher.post("retained" + (MAX_TOPICS + 1), "{}",
+                Map.of("Authorization", "Bearer " + HeraldServer.TOKEN, "Content-Type", "application/json"));
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertEquals("5", refused.headers().firstValue("Retry-After").orElse(null));
+        assertEquals("topic-limit", json(refused.body()).getString("error"));
+        assertTrue(json(publisher.get("/api/topics/retained" + (MAX_TOPICS + 1)).body()).isNull("lastId"),
+                "nothing was published");
+        Poll.until(() -> publisher.metric("herald_requests_rejected_total{endpoint=\"publish\",mp_scope=\"application\","
+                + "reason=\"topic-limit\"}") == before + 1, () -> "the refusal counted");
+        publisher.publish("retained1", "{\"known\":\"topics still take events\"}");
     }
 }

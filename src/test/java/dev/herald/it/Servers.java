@@ -12,16 +12,11 @@ public final class Servers {
     public static final int QUEUE_MAX_EVENTS = 32;
     public static final int QUEUE_MAX_BYTES = 256 * 1024;
     public static final int HISTORY_PER_TOPIC = 100;
-    /** Low enough that LimitsIT can reach them with a handful of streams, high enough for every other test. */
-    public static final int MAX_CONNECTIONS = 40;
-    public static final int MAX_TOPICS = 1000;
 
     private static final Map<String, String> COMMON = Map.ofEntries(
             Map.entry("herald.queue.max-events", Integer.toString(QUEUE_MAX_EVENTS)),
             Map.entry("herald.queue.max-bytes", Integer.toString(QUEUE_MAX_BYTES)),
             Map.entry("herald.history.max-events-per-topic", Integer.toString(HISTORY_PER_TOPIC)),
-            Map.entry("herald.max-connections", Integer.toString(MAX_CONNECTIONS)),
-            Map.entry("herald.max-topics", Integer.toString(MAX_TOPICS)),
             Map.entry("herald.heartbeat-interval", "2s"),
             Map.entry("herald.write-timeout", "20s"),
             Map.entry("herald.policies",
