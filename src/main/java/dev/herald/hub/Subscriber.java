@@ -11,7 +11,7 @@ public final class Subscriber implements Runnable {
     private final Hub hub;
     private final Sink sink;
     private final WriterLane lane;
-    /** Link in the lane's ready queue; guarded by the lane. */
+    /** Link in the lane's ready queue; written by the scheduler that queues it, read by the lane. */
     Subscriber nextReady;
     private final int maxEvents;
     private final long maxBytes;
@@ -109,6 +109,9 @@ public final class Subscriber implements Runnable {
                 }
                 // the first drain flushes at once, so a client sees its response start without waiting for an event
                 needsFlush = true;
+            }
+            if (scheduled) {
+                return;
             }
             scheduled = true;
         }
@@ -339,7 +342,8 @@ public final class Subscriber implements Runnable {
                 delivered = inFlightEvent;
                 inFlightEvent = null;
             }
-            submit = !closed && !scheduled && !inFlight && !awaitingWritable && hasWork();
+            // nothing is written before the replay is queued (a container may report writability earlier)
+            submit = !closed && preloaded && !scheduled && !inFlight && !awaitingWritable && hasWork();
             if (submit) {
                 scheduled = true;
             }

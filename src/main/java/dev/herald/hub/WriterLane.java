@@ -1,20 +1,24 @@
 package dev.herald.hub;
 
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * One writer thread and the subscribers it drains. Every subscriber belongs to one lane for its whole
  * life, so its writes never run on two threads at once, and a fan-out hands each lane its slice of a
- * topic's subscribers. The ready queue is intrusive (a link field in {@link Subscriber}): scheduling a
- * subscriber allocates nothing, and a subscriber is queued at most once (it tracks whether it is
+ * topic's subscribers. The ready queue is intrusive and lock-free: schedulers (the fan-out, container
+ * threads completing writes) push a subscriber with one CAS through its {@link Subscriber#nextReady} link,
+ * the lane takes everything at once and runs it oldest first. Scheduling allocates nothing and never
+ * contends with the lane for a lock, and a subscriber is queued at most once (it tracks whether it is
  * scheduled), so the queue is bounded by the lane's subscribers.
  */
 final class WriterLane implements Runnable {
     private final int index;
     private final Thread thread;
-    private final Object lock = new Object();
-    private Subscriber head;
-    private Subscriber tail;
-    private boolean waiting;
-    private boolean stopping;
+    /** Most recently scheduled first; null when nothing waits. */
+    private final AtomicReference<Subscriber> ready = new AtomicReference<>();
+    private volatile boolean parked;
+    private volatile boolean stopping;
     private volatile boolean terminated;
 
     WriterLane(int index) {
@@ -35,79 +39,72 @@ final class WriterLane implements Runnable {
         thread.start();
     }
 
-    /** Queues a subscriber whose drain must run; after the lane ended, runs it on the caller's thread. */
+    /** Queues a subscriber whose drain must run; once the lane has ended, runs it on the caller's thread. */
     void schedule(Subscriber subscriber) {
-        synchronized (lock) {
-            if (!terminated) {
-                if (tail == null) {
-                    head = subscriber;
-                } else {
-                    tail.nextReady = subscriber;
-                }
-                tail = subscriber;
-                if (waiting) {
-                    lock.notify();
-                }
-                return;
-            }
+        Subscriber head;
+        do {
+            head = ready.get();
+            subscriber.nextReady = head;
+        } while (!ready.compareAndSet(head, subscriber));
+        // the lane writes parked before it looks at the queue a last time, so one of the two sees the other
+        if (parked) {
+            LockSupport.unpark(thread);
         }
-        // only closing subscribers are scheduled once the hub stopped: their drain just closes the sink
-        subscriber.run();
+        if (terminated) {
+            // only closing subscribers are scheduled once the hub stopped: their drain just closes the sink
+            runAll();
+        }
     }
 
     @Override
     public void run() {
-        while (true) {
-            Subscriber next;
-            synchronized (lock) {
-                while (head == null) {
-                    if (stopping) {
-                        terminated = true;
-                        return;
-                    }
-                    waiting = true;
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        stopping = true;
-                    } finally {
-                        waiting = false;
-                    }
+        while (!stopping || ready.get() != null) {
+            if (!runAll()) {
+                parked = true;
+                if (ready.get() == null && !stopping) {
+                    LockSupport.park(this);
                 }
-                next = head;
-                head = next.nextReady;
-                if (head == null) {
-                    tail = null;
-                }
-                next.nextReady = null;
+                parked = false;
             }
-            next.run();
         }
+        terminated = true;
+        runAll();
+    }
+
+    /** Takes everything queued and runs it, oldest first; false if nothing was queued. */
+    private boolean runAll() {
+        Subscriber newestFirst = ready.getAndSet(null);
+        if (newestFirst == null) {
+            return false;
+        }
+        Subscriber oldestFirst = null;
+        while (newestFirst != null) {
+            Subscriber following = newestFirst.nextReady;
+            newestFirst.nextReady = oldestFirst;
+            oldestFirst = newestFirst;
+            newestFirst = following;
+        }
+        while (oldestFirst != null) {
+            Subscriber following = oldestFirst.nextReady;
+            // unlinked before it runs: the drain may schedule the subscriber again
+            oldestFirst.nextReady = null;
+            oldestFirst.run();
+            oldestFirst = following;
+        }
+        return true;
     }
 
     /** Lets the lane finish what is queued, then end; waits at most the given time for that. */
     void stop(long timeoutMillis) {
-        synchronized (lock) {
-            stopping = true;
-            lock.notify();
-        }
+        stopping = true;
+        LockSupport.unpark(thread);
         try {
             thread.join(timeoutMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Subscriber leftover;
-        synchronized (lock) {
-            // a lane stuck in a sink past the timeout: what is still queued runs here, so every sink is closed
-            terminated = true;
-            leftover = head;
-            head = tail = null;
-        }
-        while (leftover != null) {
-            Subscriber following = leftover.nextReady;
-            leftover.nextReady = null;
-            leftover.run();
-            leftover = following;
-        }
+        // a lane stuck in a sink past the timeout: what is still queued runs here, so every sink is closed
+        terminated = true;
+        runAll();
     }
 }
