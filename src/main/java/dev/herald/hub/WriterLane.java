@@ -13,6 +13,13 @@ import java.util.concurrent.locks.LockSupport;
  * scheduled), so the queue is bounded by the lane's subscribers.
  */
 final class WriterLane implements Runnable {
+    /**
+     * How long an idle lane polls its queue before it parks. WebSocket completions and fan-outs arrive in
+     * bursts; parking and unparking for each one cost more (futex calls, context switches: measured on
+     * WildFly, 10 000 WebSocket subscribers, writer threads mostly in system time) than polling briefly.
+     */
+    private static final long SPIN_NANOS = 50_000;
+
     private final int index;
     private final Thread thread;
     /** Most recently scheduled first; null when nothing waits. */
@@ -59,7 +66,7 @@ final class WriterLane implements Runnable {
     @Override
     public void run() {
         while (!stopping || ready.get() != null) {
-            if (!runAll()) {
+            if (!runAll() && !spinUntilWork()) {
                 parked = true;
                 if (ready.get() == null && !stopping) {
                     LockSupport.park(this);
@@ -69,6 +76,18 @@ final class WriterLane implements Runnable {
         }
         terminated = true;
         runAll();
+    }
+
+    /** Polls the queue for {@link #SPIN_NANOS}; true as soon as something is queued. */
+    private boolean spinUntilWork() {
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        while (System.nanoTime() < deadline) {
+            if (ready.get() != null || stopping) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
     }
 
     /** Takes everything queued and runs it, oldest first; false if nothing was queued. */
