@@ -29,6 +29,14 @@ public interface Sink {
     /** Pushes buffered bytes out; called when the queue has run empty. May make {@link #canWrite()} false. */
     void flush();
 
+    /**
+     * False for a transport whose every write is complete on its own (WebSocket messages): the hub then
+     * does not schedule a drain after each write just to flush, which would double the work per delivery.
+     */
+    default boolean buffersWrites() {
+        return true;
+    }
+
     /** Ends the connection telling the client why (close code, final frame); must not block. */
     void close(CloseReason reason);
 }

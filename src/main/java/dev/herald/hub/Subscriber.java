@@ -11,6 +11,8 @@ public final class Subscriber implements Runnable {
     private final Hub hub;
     private final Sink sink;
     private final WriterLane lane;
+    /** {@link Sink#buffersWrites()}, read once. */
+    private final boolean buffersWrites;
     /** Link in the lane's ready queue; written by the scheduler that queues it, read by the lane. */
     Subscriber nextReady;
     private final int maxEvents;
@@ -49,6 +51,7 @@ public final class Subscriber implements Runnable {
         this.hub = hub;
         this.sink = sink;
         this.lane = lane;
+        this.buffersWrites = sink.buffersWrites();
         this.topics = topics;
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
@@ -279,7 +282,7 @@ public final class Subscriber implements Runnable {
                     } else {
                         inFlight = true;
                         inFlightEvent = next instanceof Event event ? event : null;
-                        needsFlush = true;
+                        needsFlush = buffersWrites;
                         blockedSinceNanos = lastWriteNanos = System.nanoTime();
                     }
                 }

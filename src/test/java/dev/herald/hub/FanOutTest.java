@@ -89,6 +89,23 @@ class FanOutTest extends HubTestSupport {
     }
 
     @Test
+    void aSinkWhoseWritesNeedNoFlushIsNotDrainedAgainAfterEachWrite() {
+        Hub hub = hub();
+        TestSink sink = TestSink.asyncUnbuffered();
+        subscribe(hub, sink, null, "a");
+        sink.completeAnnouncement("a");
+        for (int i = 0; i < 20; i++) {
+            publish(hub, "a", "{}");
+            int writes = i + 2;
+            Await.until(() -> sink.writes() == writes, "event written");
+            sink.completeOne();
+        }
+        Await.until(() -> metrics.get("delivered/test") == 20, "all delivered");
+        assertEquals(0, sink.flushes(), "no drain just to flush after a WebSocket-like write");
+        sink.assertNoViolations();
+    }
+
+    @Test
     void aServerInitiatedCloseCountsTheEventsItGaveUp() {
         Hub hub = hub();
         TestSink sink = TestSink.notWritable();

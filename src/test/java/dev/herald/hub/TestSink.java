@@ -24,6 +24,7 @@ final class TestSink implements Sink {
     private final Executor autoCompleter;
     private final boolean completeInline;
     private volatile boolean writable;
+    private volatile boolean buffersWrites = true;
     private volatile Consumer<Object> beforeWrite = item -> { };
     private volatile Throwable throwOnWrite;
 
@@ -67,6 +68,18 @@ final class TestSink implements Sink {
     /** write returns false but calls writeCompleted before returning (completion racing the return). */
     static TestSink asyncCompletingInline() {
         return new TestSink(true, null, true, true);
+    }
+
+    /** Like {@link #async()}, for a transport whose writes need no flush (WebSocket). */
+    static TestSink asyncUnbuffered() {
+        TestSink sink = new TestSink(true, null, false, true);
+        sink.buffersWrites = false;
+        return sink;
+    }
+
+    @Override
+    public boolean buffersWrites() {
+        return buffersWrites;
     }
 
     /** Synchronous writes, but canWrite is false until {@link #makeWritable()}: a client that stops reading. */

@@ -90,6 +90,11 @@ final class WsSink implements Sink, SendHandler {
     }
 
     @Override
+    public boolean buffersWrites() {
+        return false;
+    }
+
+    @Override
     public void close(CloseReason reason) {
         jakarta.websocket.CloseReason close = reason == CloseReason.BAD_REQUEST && badRequest != null
                 ? badRequest : WsCloses.forReason(reason);
