@@ -112,24 +112,28 @@ class LimitsIT {
         Poll.until(() -> connections(metrics) == 0, () -> "herald_connections back to 0 (is " + connections(metrics) + ")");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"servlet", "jaxrs"})
-    void overTheConnectionLimitSseGets503AndWebSocket1013(String engine) {
-        HeraldServer server = server(engine);
+    /**
+     * Opens the accepted streams, then checks that one more SSE request (refusedQuery) gets 503 and a
+     * WebSocket with the same query 1013, both with the reason and each counted once; stillAccepted (or null)
+     * is a request the limit must not refuse.
+     */
+    private static void assertLimit(HeraldServer server, List<String> acceptedQueries, String refusedQuery,
+                                    String reason, String stillAccepted) {
         Publisher metrics = new Publisher(server);
-        double sseBefore = metrics.metric(rejected("sse", "connection-limit"));
-        double wsBefore = metrics.metric(rejected("ws", "connection-limit"));
+        double sseBefore = metrics.metric(rejected("sse", reason));
+        double wsBefore = metrics.metric(rejected("ws", reason));
         List<SseStream> open = new ArrayList<>();
         try {
-            for (int i = 0; i < MAX_CONNECTIONS; i++) {
-                accepted(server, "topic=connections", open);
-            }
-            SseStream refused = SseStream.open(server, "topic=connections", null);
+            acceptedQueries.forEach(query -> accepted(server, query, open));
+            SseStream refused = SseStream.open(server, refusedQuery, null);
             open.add(refused);
-            assertRefusedBeforeAnyStreamByte(refused, "connection-limit");
-            assertWsRefused(server, "topic=connections", "connection-limit");
-            Poll.until(() -> metrics.metric(rejected("sse", "connection-limit")) == sseBefore + 1
-                    && metrics.metric(rejected("ws", "connection-limit")) == wsBefore + 1, () -> "both refusals counted");
+            assertRefusedBeforeAnyStreamByte(refused, reason);
+            assertWsRefused(server, refusedQuery, reason);
+            if (stillAccepted != null) {
+                accepted(server, stillAccepted, open);
+            }
+            Poll.until(() -> metrics.metric(rejected("sse", reason)) == sseBefore + 1
+                    && metrics.metric(rejected("ws", reason)) == wsBefore + 1, () -> "both refusals counted");
         } finally {
             closeAll(metrics, open);
         }
@@ -137,24 +141,17 @@ class LimitsIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"servlet", "jaxrs"})
+    void overTheConnectionLimitSseGets503AndWebSocket1013(String engine) {
+        assertLimit(server(engine), java.util.Collections.nCopies(MAX_CONNECTIONS, "topic=connections"),
+                "topic=connections", "connection-limit", null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"servlet", "jaxrs"})
     void overTheTopicLimitSseGets503AndWebSocket1013(String engine) {
-        HeraldServer server = server(engine);
-        Publisher metrics = new Publisher(server);
-        double sseBefore = metrics.metric(rejected("sse", "topic-limit"));
-        double wsBefore = metrics.metric(rejected("ws", "topic-limit"));
-        List<SseStream> open = new ArrayList<>();
-        try {
-            accepted(server, topics("subscribed", MAX_TOPICS), open);
-            SseStream refused = SseStream.open(server, "topic=one-too-many", null);
-            open.add(refused);
-            assertRefusedBeforeAnyStreamByte(refused, "topic-limit");
-            assertWsRefused(server, "topic=one-too-many", "topic-limit");
-            accepted(server, "topic=subscribed1", open);
-            Poll.until(() -> metrics.metric(rejected("sse", "topic-limit")) == sseBefore + 1
-                    && metrics.metric(rejected("ws", "topic-limit")) == wsBefore + 1, () -> "both refusals counted");
-        } finally {
-            closeAll(metrics, open);
-        }
+        // the topics of the accepted stream fill herald.max-topics; one more topic is refused
+        assertLimit(server(engine), List.of(topics("subscribed", MAX_TOPICS)), "topic=one-too-many", "topic-limit",
+                "topic=subscribed1");
     }
 
     @Test

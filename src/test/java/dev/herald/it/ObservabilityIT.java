@@ -556,8 +556,14 @@ class ObservabilityIT {
         long deadline = System.nanoTime() + SCRAPE_DEADLINE.toNanos();
         String state = "nothing yet";
         while (System.nanoTime() < deadline) {
-            JsonObject target = prometheus.get("/api/v1/targets").getJsonObject("data").getJsonArray("activeTargets")
-                    .getJsonObject(0);
+            JsonArray targets = prometheus.get("/api/v1/targets").getJsonObject("data").getJsonArray("activeTargets");
+            if (targets.isEmpty()) {
+                // Prometheus answers before its service discovery has registered the target: not scraped yet
+                state = "no active target yet";
+                pause();
+                continue;
+            }
+            JsonObject target = targets.getJsonObject(0);
             Instant lastScrape = Instant.parse(target.getString("lastScrape"));
             ruleGroups = prometheus.get("/api/v1/rules").getJsonObject("data").getJsonArray("groups");
             boolean evaluated = !ruleGroups.isEmpty() && ruleGroups.getValuesAs(JsonObject.class).stream()
@@ -576,16 +582,20 @@ class ObservabilityIT {
                 }
                 return;
             }
-            try {
-                // Prometheus offers nothing to wait on; it scrapes and evaluates every second
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            pause();
         }
         throw new AssertionError("Prometheus did not scrape Herald within " + SCRAPE_DEADLINE + ": " + state + "\n"
                 + prometheus.readLog());
+    }
+
+    /** Prometheus offers nothing to wait on; it scrapes and evaluates every second. */
+    private static void pause() {
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private int scrapes() {
