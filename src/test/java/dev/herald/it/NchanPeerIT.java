@@ -63,7 +63,9 @@ class NchanPeerIT {
             // nginx renames its processes: "nginx: master process <command line>", "nginx: worker process"
             assertTrue(cmdline(pids.get(0)).startsWith("nginx: master process"), cmdline(pids.get(0)));
             for (long worker : pids.subList(1, pids.size())) {
-                assertEquals("nginx: worker process", cmdline(worker).trim());
+                // a fresh worker carries the master's command line until it has set its own title
+                Poll.until(() -> cmdline(worker).trim().equals("nginx: worker process"),
+                        () -> "worker " + worker + " titled; is: " + cmdline(worker));
             }
 
             try (Sse sse = Sse.open(nchan, "t", null); Ws ws = Ws.open(nchan, "t")) {
