@@ -1,6 +1,5 @@
 package dev.herald.hub;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -43,7 +42,26 @@ public final class Event {
 
     /** What an event costs in queues and history: the data's UTF-8 length plus id and topic overhead. */
     public static int sizeOf(String topic, String data) {
-        return data.getBytes(StandardCharsets.UTF_8).length + topic.length() + 24;
+        return utf8Length(data) + topic.length() + 24;
+    }
+
+    /** UTF-8 length counted without encoding (the publish path already encoded the body once). */
+    static int utf8Length(String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** This node's delivery order: increasing across all topics. */

@@ -110,6 +110,13 @@ class EventLogTest extends HubTestSupport {
     }
 
     @Test
+    void utf8LengthMatchesTheEncoderForEveryKindOfCharacter() {
+        for (String text : List.of("", "ascii", "caf\u00e9", "\u20ac100", "\ud83d\ude00 smile", "mixed \u00e9\u20ac\ud83d\ude00x")) {
+            assertEquals(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, Event.utf8Length(text), text);
+        }
+    }
+
+    @Test
     void sizeCountsUtf8BytesOfTheDataPlusTopicAndIdOverhead() {
         Hub hub = hub();
         Event ascii = publish(hub, "topic", "\"ab\"");
