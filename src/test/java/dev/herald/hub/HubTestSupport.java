@@ -5,9 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 
 /** Builds real hubs on a real in-memory log with a counting metrics double, and closes them after each test. */
@@ -17,7 +15,6 @@ abstract class HubTestSupport {
     static final Duration LOG_TIMEOUT = Duration.ofSeconds(1);
     /** The in-memory log delivers on the appending thread: the observer sees each publish's event there. */
     private static final ThreadLocal<Event> LAST_FANNED_OUT = new ThreadLocal<>();
-    private static final Map<Hub, MemoryEventLog> LOGS = java.util.Collections.synchronizedMap(new IdentityHashMap<>());
 
     protected final CountingMetrics metrics = new CountingMetrics();
     private final List<Hub> hubs = new ArrayList<>();
@@ -49,7 +46,6 @@ abstract class HubTestSupport {
             }
         });
         hubs.add(hub);
-        LOGS.put(hub, log);
         return hub;
     }
 
@@ -58,7 +54,7 @@ abstract class HubTestSupport {
     }
 
     static MemoryEventLog log(Hub hub) {
-        return LOGS.get(hub);
+        return (MemoryEventLog) hub.log();
     }
 
     static Hub.Subscription subscribe(Hub hub, TestSink sink, String lastEventId, String... topics) {
@@ -110,7 +106,6 @@ abstract class HubTestSupport {
         for (Hub hub : hubs) {
             hub.close();
             hub.log().close();
-            LOGS.remove(hub);
         }
     }
 }
