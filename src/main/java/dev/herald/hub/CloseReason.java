@@ -8,6 +8,11 @@ public enum CloseReason {
     SLOW_CONSUMER("slow-consumer"),
     /** A write stayed pending longer than herald.write-timeout. */
     WRITE_TIMEOUT("write-timeout"),
+    /**
+     * The container's broadcaster gave up on the subscriber (Jersey's holds 256 events per registered sink
+     * and drops the sink when they fill up): events were lost on the way, so the client must resume.
+     */
+    BROADCAST_OVERFLOW("broadcast-overflow"),
     /** The client sent something the protocol does not allow. */
     BAD_REQUEST("bad-request"),
     /** The server is stopping. */

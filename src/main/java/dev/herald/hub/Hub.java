@@ -108,10 +108,15 @@ public final class Hub implements AutoCloseable {
                 fanOutObserver.sliceOffered(event, lane, offered);
             }
         }
+        if (target != null) {
+            for (GroupMembership group : target.groups()) {
+                group.group.broadcast(event);
+                subscriberCount += group.members;
+            }
+        }
         if (disconnected != null) {
             for (Subscriber subscriber : disconnected) {
-                // the event that did not fit is given up too
-                close(subscriber, CloseReason.SLOW_CONSUMER, 1);
+                closeOverflowed(subscriber);
             }
         }
         fanOutObserver.fannedOut(event, subscriberCount, overflows, start, System.nanoTime());
@@ -129,20 +134,34 @@ public final class Hub implements AutoCloseable {
      * replay includes it. The subscriber skips live offers below {@code liveFrom} and replayed events from it on.
      */
     public Subscription subscribe(List<String> topicNames, String lastEventId, Sink sink) {
+        return subscribe(topicNames, lastEventId, sink, null);
+    }
+
+    /**
+     * The same, for a subscriber fed by the {@link BroadcastGroup} of its topic set (made by {@code groups}
+     * for the first subscriber of a set) instead of by the hub itself: the group registers it first, and
+     * only then does it take live events, from the next dispatched one on (the replay covers the rest).
+     */
+    public Subscription subscribe(List<String> topicNames, String lastEventId, Sink sink,
+                                  BroadcastGroup.Factory groups) {
         String[] names = validate(topicNames);
         Position from = lastEventId == null ? null : log.position(lastEventId);
         WriterLane lane = lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
         Subscriber subscriber = new Subscriber(this, sink, names, lane, settings.queueMaxEvents(),
                 settings.queueMaxBytes());
-        registry.join(subscriber, names);
+        GroupMembership group = registry.join(subscriber, names, groups);
         sink.attach(subscriber);
         EventLog.Replay replay;
         try {
+            if (group != null) {
+                group.group.add(subscriber);
+                registry.goLive(subscriber);
+            }
             replay = from == null ? EventLog.Replay.NONE : log.readAfter(from, names);
         } catch (RuntimeException e) {
             // nothing was written yet: the transport answers with the error itself
             subscriber.abandon();
-            registry.leave(subscriber);
+            forget(subscriber);
             throw e;
         }
         subscriber.preload(replay.reset(), replay.events());
@@ -191,12 +210,29 @@ public final class Hub implements AutoCloseable {
         close(subscriber, reason, 0);
     }
 
+    /** The queue overflowed on a disconnect topic; the event that did not fit is given up too. */
+    void closeOverflowed(Subscriber subscriber) {
+        close(subscriber, CloseReason.SLOW_CONSUMER, 1);
+    }
+
     private void close(Subscriber subscriber, CloseReason reason, int refused) {
         if (!subscriber.markClosed(reason, refused)) {
             return;
         }
-        registry.leave(subscriber);
+        forget(subscriber);
         metrics.connectionClosed(subscriber.transport(), reason.label());
+    }
+
+    /** Leaves the registry and, for a grouped subscriber, its group (closing the group after its last member). */
+    private void forget(Subscriber subscriber) {
+        GroupMembership group = registry.leave(subscriber);
+        if (group != null) {
+            if (group.members == 0) {
+                group.group.close();
+            } else {
+                group.group.remove(subscriber);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- inspection

@@ -31,6 +31,8 @@ public final class Subscriber implements Runnable {
 
     /** Events below this sequence reach this subscriber by replay, not live (see Hub.subscribe). */
     private long liveFrom;
+    /** The broadcast group that feeds this subscriber, or null when the hub offers it events itself. */
+    private volatile GroupMembership group;
     /** False until the replay is in the queue: live events queue up, but nothing is written before it. */
     private boolean preloaded;
 
@@ -76,6 +78,14 @@ public final class Subscriber implements Runnable {
 
     WriterLane lane() {
         return lane;
+    }
+
+    GroupMembership group() {
+        return group;
+    }
+
+    void group(GroupMembership membership) {
+        group = membership;
     }
 
     /** Set by the hub, under its registry lock, before the subscriber is visible to fan-out. */
@@ -171,6 +181,22 @@ public final class Subscriber implements Runnable {
             lane.schedule(this);
         }
         return outcome;
+    }
+
+    /**
+     * A live event from this subscriber's {@link BroadcastGroup}: queued under the topic's policy like the
+     * hub's own offers (events below {@code liveFrom} are skipped); an overflow on a disconnect topic closes
+     * the subscriber as slow-consumer. Never blocks; safe from the broadcaster's threads.
+     */
+    public void offerBroadcast(Event event) {
+        if (offer(event) == MUST_DISCONNECT) {
+            hub.closeOverflowed(this);
+        }
+    }
+
+    /** The broadcaster gave up on this subscriber (events were lost on the way): closed so the client resumes. */
+    public void broadcastLost() {
+        hub.close(this, CloseReason.BROADCAST_OVERFLOW);
     }
 
     /** Returns false if the policy says this subscriber must be disconnected instead. */
@@ -357,6 +383,11 @@ public final class Subscriber implements Runnable {
         if (submit) {
             lane.schedule(this);
         }
+    }
+
+    /** The transport gave up on a write that does not end (its threads are all stuck): closed as write-timeout. */
+    public void writeStalled() {
+        hub.close(this, CloseReason.WRITE_TIMEOUT);
     }
 
     /** A write failed or the transport saw the client go: the subscriber is closed and forgotten. */

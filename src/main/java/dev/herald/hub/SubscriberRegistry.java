@@ -1,5 +1,6 @@
 package dev.herald.hub;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +21,8 @@ final class SubscriberRegistry {
     private final ReentrantLock lock = new ReentrantLock();
     /** Topics with local subscribers. */
     private final Map<String, TopicSubscribers> topics = new HashMap<>();
+    /** Broadcast groups by their sorted topic set; at most one per subscriber, so bounded like {@link #all}. */
+    private final Map<List<String>, GroupMembership> groups = new HashMap<>();
     /** Every open subscriber; bounded by herald.max-connections. Iterated without the lock (ticks, gauges). */
     private final Set<Subscriber> all = ConcurrentHashMap.newKeySet();
     /** Sequence of the newest event whose fan-out has begun. */
@@ -43,11 +46,15 @@ final class SubscriberRegistry {
     }
 
     /**
-     * Registers a new subscriber under the limits and sets its {@code liveFrom} (see {@link Hub#subscribe}).
+     * Registers a new subscriber under the limits (see {@link Hub#subscribe}). A direct subscriber gets its
+     * {@code liveFrom} at once. A grouped one (factory not null) joins the broadcast group of its topic set,
+     * made here if it is the first; it takes no live events until {@link #goLive}, which the hub calls once
+     * the group has registered it, so no event can fall between the group's fan-out and the replay.
      *
+     * @return the group the hub must add the subscriber to, or null for a direct subscriber
      * @throws HubException CLOSED, CONNECTION_LIMIT or TOPIC_LIMIT; then nothing is registered
      */
-    void join(Subscriber subscriber, String[] names) {
+    GroupMembership join(Subscriber subscriber, String[] names, BroadcastGroup.Factory factory) {
         lock.lock();
         try {
             ensureOpen();
@@ -56,11 +63,40 @@ final class SubscriberRegistry {
                         "this node already serves " + settings.maxConnections() + " connections (herald.max-connections)");
             }
             ensureTopicRoom(names);
-            subscriber.liveFrom(dispatched + 1);
-            for (String name : names) {
-                enter(name, subscriber);
+            GroupMembership group = null;
+            if (factory == null) {
+                subscriber.liveFrom(dispatched + 1);
+                for (String name : names) {
+                    enter(name, subscriber);
+                }
+            } else {
+                String[] sorted = names.clone();
+                Arrays.sort(sorted);
+                List<String> key = List.of(sorted);
+                group = groups.get(key);
+                if (group == null) {
+                    group = new GroupMembership(key, factory.create(key));
+                    groups.put(key, group);
+                }
+                group.members++;
+                subscriber.liveFrom(Long.MAX_VALUE);
+                subscriber.group(group);
+                for (String name : names) {
+                    topics.computeIfAbsent(name, topic -> new TopicSubscribers(topic, lanes)).addMember(group);
+                }
             }
             all.add(subscriber);
+            return group;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A grouped subscriber is registered with its group: it takes live events from the next dispatch on. */
+    void goLive(Subscriber subscriber) {
+        lock.lock();
+        try {
+            subscriber.liveFrom(dispatched + 1);
         } finally {
             lock.unlock();
         }
@@ -68,6 +104,7 @@ final class SubscriberRegistry {
 
     /** Adds topics to a live subscription and announces the new set; live events from now on. */
     void addTopics(Subscriber subscriber, String[] names) {
+        requireDirect(subscriber);
         lock.lock();
         try {
             ensureOpen();
@@ -93,6 +130,7 @@ final class SubscriberRegistry {
 
     /** Removes topics from a live subscription; unknown names are ignored. */
     void removeTopics(Subscriber subscriber, List<String> fewer) {
+        requireDirect(subscriber);
         lock.lock();
         try {
             Set<String> remaining = new LinkedHashSet<>(List.of(subscriber.topicArray()));
@@ -107,14 +145,37 @@ final class SubscriberRegistry {
         }
     }
 
-    /** Forgets a subscriber (closed or abandoned). */
-    void leave(Subscriber subscriber) {
+    /**
+     * Forgets a subscriber (closed or abandoned). Returns its broadcast group, or null: the caller removes
+     * the subscriber from it, or closes it when this was its last member ({@code members == 0}).
+     */
+    GroupMembership leave(Subscriber subscriber) {
         lock.lock();
         try {
-            for (String name : subscriber.topicArray()) {
-                exit(name, subscriber);
+            GroupMembership group = subscriber.group();
+            if (!all.remove(subscriber)) {
+                return null;
             }
-            all.remove(subscriber);
+            if (group == null) {
+                for (String name : subscriber.topicArray()) {
+                    exit(name, subscriber);
+                }
+                return null;
+            }
+            group.members--;
+            if (group.members == 0) {
+                groups.remove(group.topics);
+            }
+            for (String name : subscriber.topicArray()) {
+                TopicSubscribers topic = topics.get(name);
+                if (topic != null) {
+                    topic.removeMember(group);
+                    if (topic.size == 0) {
+                        topics.remove(name);
+                    }
+                }
+            }
+            return group;
         } finally {
             lock.unlock();
         }
@@ -154,6 +215,12 @@ final class SubscriberRegistry {
     /** Every open subscriber (a concurrent set: iterate without holding anything). */
     Set<Subscriber> all() {
         return all;
+    }
+
+    private static void requireDirect(Subscriber subscriber) {
+        if (subscriber.group() != null) {
+            throw new IllegalStateException("a broadcast group's topics are fixed");
+        }
     }
 
     private void ensureOpen() {

@@ -5,8 +5,8 @@ import java.util.List;
 /** The fixed label values Herald uses: every series exists from the start, so nothing is created per event. */
 final class MetricLabels {
     static final List<String> TRANSPORTS = List.of("sse", "ws");
-    static final List<String> CLOSE_REASONS = List.of("client-gone", "slow-consumer", "write-timeout", "bad-request",
-            "shutdown");
+    static final List<String> CLOSE_REASONS = List.of("client-gone", "slow-consumer", "write-timeout",
+            "broadcast-overflow", "bad-request", "shutdown");
     static final List<String> DROP_REASONS = List.of("drop-oldest", "conflated", "disconnect");
     static final List<String> RESUME_OUTCOMES = List.of("exact", "reset");
     static final List<String> REJECT_ENDPOINTS = List.of("publish", "sse", "ws");

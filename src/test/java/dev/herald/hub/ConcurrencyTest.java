@@ -1,6 +1,8 @@
 package dev.herald.hub;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -53,13 +55,17 @@ class ConcurrencyTest extends HubTestSupport {
         return List.copyOf(all.subList(0, 1 + random.nextInt(3)));
     }
 
-    @Test
-    void everyStayingSubscriberSeesAGapFreeDuplicateFreeIdOrderedStream() throws Exception {
+    /** grouped: every subscriber is fed by a broadcast group of its topic set (the JAX-RS engine's path). */
+    @ParameterizedTest(name = "grouped={0}")
+    @ValueSource(booleans = {false, true})
+    void everyStayingSubscriberSeesAGapFreeDuplicateFreeIdOrderedStream(boolean grouped) throws Exception {
         Hub hub = hub(settings()
                 .withQueue(1_000_000, 1L << 40)
                 .withHistory(1_000_000, 1L << 40, Duration.ofMinutes(5))
                 .withLimits(1_000, 64, 10_000));
         ExecutorService completer = Executors.newFixedThreadPool(2);
+        ExecutorService broadcasterPool = Executors.newFixedThreadPool(2);
+        TestBroadcastGroups groups = grouped ? new TestBroadcastGroups(broadcasterPool) : null;
         ConcurrentLinkedQueue<Event> published = new ConcurrentLinkedQueue<>();
         AtomicInteger publishedCount = new AtomicInteger();
         List<Stable> stable = Collections.synchronizedList(new ArrayList<>());
@@ -94,12 +100,12 @@ class ConcurrencyTest extends HubTestSupport {
                     List<String> topics = randomTopics();
                     if (k % 2 == 0) {
                         long position = sequenceOf(log(hub).lastId());
-                        Hub.Subscription subscription = hub.subscribe(topics, id(position), sink);
+                        Hub.Subscription subscription = hub.subscribe(topics, id(position), sink, groups);
                         assertNull(subscription.reset(), "nothing is evicted here: resume must be exact");
                         stable.add(new Stable(sink, subscription.subscriber(), Set.copyOf(topics), true, position, position));
                     } else {
                         long lower = sequenceOf(log(hub).lastId());
-                        Hub.Subscription subscription = hub.subscribe(topics, null, sink);
+                        Hub.Subscription subscription = hub.subscribe(topics, null, sink, groups);
                         long upper = sequenceOf(log(hub).lastId());
                         stable.add(new Stable(sink, subscription.subscriber(), Set.copyOf(topics), false, lower, upper));
                     }
@@ -120,13 +126,14 @@ class ConcurrencyTest extends HubTestSupport {
                     };
                     Set<String> ever = new HashSet<>(randomTopics());
                     String from = random.nextBoolean() ? null : id(Math.max(0, sequenceOf(log(hub).lastId()) - random.nextInt(50)));
-                    Subscriber subscriber = hub.subscribe(List.copyOf(ever), from, sink).subscriber();
+                    Subscriber subscriber = hub.subscribe(List.copyOf(ever), from, sink, groups).subscriber();
                     List<String> more = randomTopics();
-                    if (random.nextBoolean() && ever.size() + more.size() <= 64) {
+                    // a broadcast group's topic set is fixed (SSE); WebSocket subscribers change theirs
+                    if (!grouped && random.nextBoolean() && ever.size() + more.size() <= 64) {
                         hub.addTopics(subscriber, more);
                         ever.addAll(more);
                     }
-                    if (random.nextBoolean()) {
+                    if (!grouped && random.nextBoolean()) {
                         hub.removeTopics(subscriber, List.of(TOPICS[random.nextInt(TOPICS.length)]));
                     }
                     Thread.yield();
@@ -220,6 +227,13 @@ class ConcurrencyTest extends HubTestSupport {
         }
         completer.shutdown();
         assertTrue(completer.awaitTermination(5, TimeUnit.SECONDS));
+        broadcasterPool.shutdown();
+        assertTrue(broadcasterPool.awaitTermination(5, TimeUnit.SECONDS));
+        if (grouped) {
+            assertTrue(groups.created.get() > 1, "groups were made: " + groups.created);
+            assertEquals(groups.created.get(), groups.closed.get(), "every group closed with its last member");
+            assertEquals(Set.of(), groups.open.keySet());
+        }
         if (failure.get() != null) {
             fail(failure.get());
         }

@@ -17,7 +17,10 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** OutboundSseEvent encodings for the JAX-RS engine; events are built once and shared by every sink. */
+/**
+ * OutboundSseEvent encodings for the JAX-RS engine; an event's frame is built once and shared by every sink
+ * (and carries the event, so a broadcast group's member sinks can queue it under the topic's policy).
+ */
 final class JaxrsFrames {
     private final Sse sse;
     private final OutboundSseEvent heartbeat;
@@ -29,8 +32,7 @@ final class JaxrsFrames {
 
         @Override
         public OutboundSseEvent encode(Event event) {
-            return sse.newEventBuilder().id(event.id()).name(event.topic())
-                    .mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, event.data()).build();
+            return new EventFrame(event);
         }
     };
 
@@ -94,8 +96,56 @@ final class JaxrsFrames {
         }
     }
 
+    /** An event as the runtime writes it: id, the topic as event name, and the JSON as text data. */
+    record EventFrame(Event event) implements OutboundSseEvent {
+        @Override
+        public String getId() {
+            return event.id();
+        }
+
+        @Override
+        public String getName() {
+            return event.topic();
+        }
+
+        @Override
+        public String getComment() {
+            return null;
+        }
+
+        @Override
+        public long getReconnectDelay() {
+            return RECONNECT_NOT_SET;
+        }
+
+        @Override
+        public boolean isReconnectDelaySet() {
+            return false;
+        }
+
+        @Override
+        public Class<?> getType() {
+            return String.class;
+        }
+
+        @Override
+        public Type getGenericType() {
+            return String.class;
+        }
+
+        @Override
+        public MediaType getMediaType() {
+            return MediaType.TEXT_PLAIN_TYPE;
+        }
+
+        @Override
+        public Object getData() {
+            return event.data();
+        }
+    }
+
     /** A comment and a retry field, without data. */
-    private record RetryHint(long getReconnectDelay, String getComment) implements OutboundSseEvent {
+    record RetryHint(long getReconnectDelay, String getComment) implements OutboundSseEvent {
         @Override
         public Class<?> getType() {
             return NoData.class;

@@ -8,20 +8,29 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * SSE through JAX-RS {@link SseEventSink}. One send in flight at a time: the next starts when the runtime
- * completes the previous one, so the JAX-RS runtime's own (unbounded) queue never holds more than a frame.
+ * SSE through the container's JAX-RS {@link SseEventSink}. Every call into it runs on the
+ * {@link BlockingSendPool} (Jersey's block while the client does not read), one at a time: the next write
+ * starts when the runtime completes the previous one, so its own unbounded queue never holds more than one
+ * frame, and the container sink is closed only when no send is inside it.
  */
 final class JaxrsSseSink extends SseSink {
     private final SseEventSink sink;
     private final JaxrsFrames frames;
+    private final BlockingSendPool pool;
+    // guarded by this: the preamble goes out before the first frame; a close waits for the send inside the sink
     private OutboundSseEvent preamble;
+    private boolean sending;
+    private boolean closeWanted;
+    private boolean containerClosed;
 
-    JaxrsSseSink(SseEventSink sink, JaxrsFrames frames, OutboundSseEvent preamble) {
+    JaxrsSseSink(SseEventSink sink, JaxrsFrames frames, OutboundSseEvent preamble, BlockingSendPool pool) {
         this.sink = sink;
         this.frames = frames;
         this.preamble = preamble;
+        this.pool = pool;
     }
 
     @Override
@@ -39,41 +48,103 @@ final class JaxrsSseSink extends SseSink {
         return send(frames.signal(signal));
     }
 
+    /** The preamble (headers, retry hint) goes out at once even before the first event. */
     @Override
     public void flush() {
-        if (preamble != null) {
-            send(null);
+        synchronized (this) {
+            if (preamble == null || sending || closeWanted) {
+                return;
+            }
+            sending = true;
+        }
+        if (!pool.execute(this, () -> callContainer(null))) {
+            sendDone();
         }
     }
 
     private boolean send(OutboundSseEvent frame) {
-        OutboundSseEvent next = frame;
-        if (preamble != null) {
-            // the preamble goes out first on its own; the frame follows in this same (ordered) runtime queue
-            OutboundSseEvent first = preamble;
-            preamble = null;
-            sink.send(first);
+        synchronized (this) {
+            sending = true;
         }
-        if (next == null) {
-            return true;
+        if (!pool.execute(this, () -> callContainer(frame))) {
+            sendDone();
+            report(new RejectedExecutionException("no room for another send (herald.sse.send-threads)"));
         }
-        CompletionStage<?> sent = sink.send(next);
-        sent.whenComplete((ignored, failure) -> {
-            Subscriber current = subscriber();
-            if (current == null) {
+        return false;
+    }
+
+    /** On a pool thread: the preamble if not sent yet, then the frame (null: the preamble only). */
+    private void callContainer(OutboundSseEvent frame) {
+        try {
+            OutboundSseEvent first;
+            synchronized (this) {
+                first = preamble;
+                preamble = null;
+            }
+            if (first != null) {
+                sink.send(first);
+            }
+            if (frame == null) {
+                sendDone();
                 return;
             }
-            if (failure != null) {
-                current.writeFailed(failure);
-            } else {
-                current.writeCompleted();
-            }
-        });
-        return false;
+            CompletionStage<?> sent = sink.send(frame);
+            sendDone();
+            sent.whenComplete((ignored, failure) -> report(failure));
+        } catch (RuntimeException e) {
+            sendDone();
+            report(e);
+        }
+    }
+
+    private void report(Throwable failure) {
+        Subscriber current = subscriber();
+        if (current == null) {
+            return;
+        }
+        if (failure != null) {
+            current.writeFailed(failure);
+        } else {
+            current.writeCompleted();
+        }
+    }
+
+    /** The send call has returned; a close that waited for it runs now, on this thread. */
+    private void sendDone() {
+        boolean closeNow;
+        synchronized (this) {
+            sending = false;
+            closeNow = closeWanted && !containerClosed;
+            containerClosed |= closeNow;
+        }
+        if (closeNow) {
+            closeContainer();
+        }
+    }
+
+    /** The pool gave up on this sink's send: every thread was stuck and this one waited longest. */
+    void stalled() {
+        Subscriber current = subscriber();
+        if (current != null) {
+            current.writeStalled();
+        }
     }
 
     @Override
     public void close(CloseReason reason) {
+        synchronized (this) {
+            closeWanted = true;
+            if (sending || containerClosed) {
+                return;
+            }
+            containerClosed = true;
+        }
+        if (!pool.execute(this, this::closeContainer)) {
+            closeContainer();
+        }
+    }
+
+    private void closeContainer() {
         try {
             sink.close();
         } catch (RuntimeException e) {

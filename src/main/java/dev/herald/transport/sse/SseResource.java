@@ -1,10 +1,12 @@
 package dev.herald.transport.sse;
 
 import dev.herald.HeraldRuntime;
+import dev.herald.hub.BroadcastGroup;
 import dev.herald.hub.Hub;
 import dev.herald.hub.HubException;
 import dev.herald.json.JsonSupport;
 import dev.herald.transport.SubscribeRequest;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,8 +25,11 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
 
 /**
- * {@code GET /api/events} on the JAX-RS engine (herald.sse.engine=jaxrs). With the servlet engine the
- * servlet registered at the exact path takes precedence over this resource.
+ * {@code GET /api/events} on the JAX-RS engine (herald.sse.engine=jaxrs). Fan-out goes through
+ * {@link jakarta.ws.rs.sse.SseBroadcaster}s, one per distinct topic set ({@link TopicSetBroadcast}), each
+ * member's events through its bounded queue to the container's sink, whose calls run on the
+ * {@link BlockingSendPool}. With the servlet engine the servlet registered at the exact path takes
+ * precedence over this resource.
  */
 @Path("/events")
 @ApplicationScoped
@@ -33,6 +38,8 @@ public class SseResource {
     HeraldRuntime runtime;
 
     private volatile JaxrsFrames frames;
+    private volatile BlockingSendPool sendPool;
+    private volatile BroadcastGroup.Factory groups;
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -52,9 +59,9 @@ public class SseResource {
         response.setHeader("X-Accel-Buffering", "no");
         JaxrsFrames encoder = frames(sse);
         JaxrsSseSink sink = new JaxrsSseSink(eventSink, encoder,
-                encoder.preamble(runtime.config().sseRetry().toMillis()));
+                encoder.preamble(runtime.config().sseRetry().toMillis()), sendPool());
         try {
-            hub.subscribe(subscribe.topics(), subscribe.lastEventId(), sink);
+            hub.subscribe(subscribe.topics(), subscribe.lastEventId(), sink, groups);
         } catch (HubException e) {
             // nothing was sent on the sink: the runtime answers with this status instead of a stream
             throw refused(e);
@@ -73,12 +80,43 @@ public class SseResource {
         return new WebApplicationException(answer.build());
     }
 
+    /** Made with the first request's {@link Sse} (the runtime's one instance), with the groups that use it. */
     private JaxrsFrames frames(Sse sse) {
         JaxrsFrames current = frames;
         if (current == null) {
-            current = new JaxrsFrames(sse);
-            frames = current;
+            synchronized (this) {
+                current = frames;
+                if (current == null) {
+                    current = new JaxrsFrames(sse);
+                    JaxrsFrames encoder = current;
+                    groups = topics -> new TopicSetBroadcast(sse, encoder.eventFormat());
+                    frames = current;
+                }
+            }
         }
         return current;
+    }
+
+    private BlockingSendPool sendPool() {
+        BlockingSendPool current = sendPool;
+        if (current == null) {
+            synchronized (this) {
+                current = sendPool;
+                if (current == null) {
+                    current = new BlockingSendPool(runtime.config().sseSendThreads(),
+                            runtime.config().hub().maxConnections());
+                    sendPool = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    @PreDestroy
+    void stop() {
+        BlockingSendPool current = sendPool;
+        if (current != null) {
+            current.close();
+        }
     }
 }
