@@ -80,6 +80,11 @@ public final class Subscriber implements Runnable {
         return lane;
     }
 
+    /** The writer lane this subscriber belongs to (0 .. herald.writer-threads - 1). */
+    public int laneIndex() {
+        return lane.index();
+    }
+
     GroupMembership group() {
         return group;
     }

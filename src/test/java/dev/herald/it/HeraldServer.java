@@ -172,6 +172,30 @@ public final class HeraldServer implements AutoCloseable {
         }
     }
 
+    /** Threads of the server's JVM right now (Linux: the Threads line of /proc/{pid}/status). */
+    public int threadCount() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Integer.parseInt(line.substring("Threads:".length()).trim());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no Threads line for pid " + pid());
+    }
+
+    /** Thread names of the server's JVM with digits folded to '#', and how many of each (jcmd Thread.print). */
+    public Map<String, Integer> threadKinds() {
+        Map<String, Integer> kinds = new TreeMap<>();
+        Matcher name = Pattern.compile("(?m)^\"([^\"]*)\"").matcher(jcmd("Thread.print"));
+        while (name.find()) {
+            kinds.merge(name.group(1).replaceAll("[0-9]+", "#"), 1, Integer::sum);
+        }
+        return kinds;
+    }
+
     /** Live heap of the server process after a full GC, in bytes. */
     public long heapUsedAfterGc() {
         return heapAfterGc().usedBytes();

@@ -12,12 +12,15 @@ public final class Servers {
     public static final int QUEUE_MAX_EVENTS = 32;
     public static final int QUEUE_MAX_BYTES = 256 * 1024;
     public static final int HISTORY_PER_TOPIC = 100;
+    /** herald.writer-threads, explicit so that the JAX-RS engine's test stalls more clients than there are writers. */
+    public static final int WRITER_THREADS = 2;
 
     private static final Map<String, String> COMMON = Map.ofEntries(
             Map.entry("herald.queue.max-events", Integer.toString(QUEUE_MAX_EVENTS)),
             Map.entry("herald.queue.max-bytes", Integer.toString(QUEUE_MAX_BYTES)),
             Map.entry("herald.history.max-events-per-topic", Integer.toString(HISTORY_PER_TOPIC)),
             Map.entry("herald.heartbeat-interval", "2s"),
+            Map.entry("herald.writer-threads", Integer.toString(WRITER_THREADS)),
             Map.entry("herald.write-timeout", "20s"),
             Map.entry("herald.policies",
                     "drop.*=drop-oldest,conflate.*=conflate:key,disconnect.*=disconnect,prices=conflate:symbol,"

@@ -26,8 +26,8 @@ import java.util.List;
 
 /**
  * {@code GET /api/events} on the JAX-RS engine (herald.sse.engine=jaxrs). Fan-out goes through
- * {@link jakarta.ws.rs.sse.SseBroadcaster}s, one per distinct topic set ({@link TopicSetBroadcast}), each
- * member's events through its bounded queue to the container's sink, whose calls run on the
+ * {@link jakarta.ws.rs.sse.SseBroadcaster}s, one per distinct topic set ({@link TopicSetBroadcast}); each
+ * connection's events pass its bounded queue on the way to the container's sink, whose calls run on the
  * {@link BlockingSendPool}. With the servlet engine the servlet registered at the exact path takes
  * precedence over this resource.
  */
@@ -89,7 +89,8 @@ public class SseResource {
                 if (current == null) {
                     current = new JaxrsFrames(sse);
                     JaxrsFrames encoder = current;
-                    groups = topics -> new TopicSetBroadcast(sse, encoder.eventFormat());
+                    int lanes = runtime.config().hub().writerThreads();
+                    groups = topics -> new TopicSetBroadcast(sse, encoder.eventFormat(), lanes);
                     frames = current;
                 }
             }

@@ -8,54 +8,73 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseBroadcaster;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The JAX-RS engine's fan-out for one topic set: one {@link SseBroadcaster} (from {@link Sse#newBroadcaster()})
- * with a {@link MemberSink} per subscriber registered in it. Each member sink only queues the event in its
- * subscriber's bounded queue, so the broadcaster never waits for a client; the subscriber's writer lane then
- * writes it to the container's own sink. Every connection belongs to exactly one such group, which hands it
- * events in log order, so ids on a connection over several topics strictly increase.
+ * with a {@link LaneSink} per writer lane registered in it; each lane sink queues the event for its members,
+ * whose writer lane then writes it to the container's own sink. Every connection belongs to exactly one
+ * group, which hands it events in log order, so ids on a connection over several topics strictly increase.
  *
- * <p>A broadcaster has no way to unregister a sink. A member that left makes its sink throw on the next
- * send, which both runtimes treat as the end of that sink (Jersey cancels its subscription, RESTEasy removes
- * it); so that departed members do not pile up in a quiet group, a no-op frame sweeps them out once they
- * number as many as the members still here (at least {@value #SWEEP_AFTER}).
+ * <p>Jersey's broadcaster buffers {@value #BROADCASTER_BUFFER} frames per registered sink and gives the
+ * sink up when they fill (frames lost). So a broadcast waits, up to {@link #PACE_TIMEOUT_NANOS}, while a
+ * lane sink is {@value #PACE_LIMIT} frames behind: the log's delivery slows down instead, as it does when
+ * a direct fan-out is busy. If the runtime gives a sink up anyway, its members close as broadcast-overflow
+ * (counted) and resume; the lane gets a fresh sink. RESTEasy's broadcaster calls the sinks on the
+ * broadcasting thread, so it is never behind.
  */
 final class TopicSetBroadcast implements BroadcastGroup {
-    private static final int SWEEP_AFTER = 16;
-    /** Ignored by every member sink; only makes the departed ones fail and be dropped by the broadcaster. */
-    private static final OutboundSseEvent SWEEP = new JaxrsFrames.RetryHint(1, "sweep");
+    static final int BROADCASTER_BUFFER = 256;
+    private static final int PACE_LIMIT = BROADCASTER_BUFFER / 2;
+    private static final long PACE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final SseBroadcaster broadcaster;
     private final FrameFormat<OutboundSseEvent> format;
-    /** This group's members; bounded by the node's connections. */
-    private final Map<Subscriber, MemberSink> members = new ConcurrentHashMap<>();
-    private final AtomicInteger departedSinceSweep = new AtomicInteger();
+    private final AtomicReferenceArray<LaneSink> lanes;
+    /** What each lane's current sink had been sent before it was registered, so its lag is sent - sink's received. */
+    private final long[] sentBefore;
+    /** Frames broadcast so far; written by the delivering thread only. */
+    private volatile long sent;
     private volatile boolean closed;
 
-    TopicSetBroadcast(Sse sse, FrameFormat<OutboundSseEvent> format) {
+    TopicSetBroadcast(Sse sse, FrameFormat<OutboundSseEvent> format, int laneCount) {
         this.broadcaster = sse.newBroadcaster();
         this.format = format;
+        this.lanes = new AtomicReferenceArray<>(laneCount);
+        this.sentBefore = new long[laneCount];
+        for (int i = 0; i < laneCount; i++) {
+            LaneSink sink = new LaneSink();
+            lanes.set(i, sink);
+            broadcaster.register(sink);
+        }
     }
 
     @Override
     public void broadcast(Event event) {
-        send(event.frame(format));
-    }
-
-    /** Both runtimes throw once the broadcaster is closed; a fan-out racing the group's close just ends. */
-    private void send(OutboundSseEvent frame) {
         if (closed) {
             return;
         }
+        paceToTheSlowestLane();
         try {
-            broadcaster.broadcast(frame);
+            broadcaster.broadcast(event.frame(format));
+            sent++;
         } catch (IllegalStateException e) {
+            // both runtimes throw once the broadcaster is closed: a fan-out racing the group's close just ends
             if (!closed) {
                 throw e;
+            }
+        }
+    }
+
+    private void paceToTheSlowestLane() {
+        long deadline = System.nanoTime() + PACE_TIMEOUT_NANOS;
+        for (int i = 0; i < lanes.length(); i++) {
+            LaneSink sink = lanes.get(i);
+            while (!sink.isClosed() && sent - sentBefore[i] - sink.received() >= PACE_LIMIT
+                    && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(50_000);
             }
         }
     }
@@ -65,31 +84,42 @@ final class TopicSetBroadcast implements BroadcastGroup {
         if (closed) {
             return;
         }
-        MemberSink sink = new MemberSink(member);
-        members.put(member, sink);
-        broadcaster.register(sink);
+        int lane = Math.floorMod(member.laneIndex(), lanes.length());
+        LaneSink sink = lanes.get(lane);
+        if (sink.isClosed()) {
+            sink = freshSink(lane, sink);
+        }
+        sink.add(member);
+        if (sink.isClosed()) {
+            // given up while we joined: events may have been lost for this member too
+            member.broadcastLost();
+        }
+    }
+
+    /** Replaces a sink the broadcaster gave up (its members were closed) for the members that come next. */
+    private synchronized LaneSink freshSink(int lane, LaneSink lost) {
+        LaneSink current = lanes.get(lane);
+        if (current != lost || closed) {
+            return current;
+        }
+        LaneSink fresh = new LaneSink();
+        sentBefore[lane] = sent;
+        lanes.set(lane, fresh);
+        broadcaster.register(fresh);
+        return fresh;
     }
 
     @Override
     public void remove(Subscriber member) {
-        MemberSink sink = members.remove(member);
-        if (sink == null) {
-            return;
-        }
-        sink.retire();
-        if (departedSinceSweep.incrementAndGet() >= Math.max(SWEEP_AFTER, members.size())) {
-            departedSinceSweep.set(0);
-            send(SWEEP);
-        }
+        lanes.get(Math.floorMod(member.laneIndex(), lanes.length())).remove(member);
     }
 
     @Override
     public void close() {
         closed = true;
-        for (MemberSink sink : members.values()) {
-            sink.retire();
+        for (int i = 0; i < lanes.length(); i++) {
+            lanes.get(i).retire();
         }
-        members.clear();
         broadcaster.close();
     }
 }
