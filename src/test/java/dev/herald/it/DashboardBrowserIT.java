@@ -1,5 +1,11 @@
 package dev.herald.it;
 
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,6 +18,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import java.net.URL;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,18 +33,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The live dashboard in a real headless Chromium: prices published over the API show up over SSE, and
  * again after switching the page to WebSocket.
  */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
 class DashboardBrowserIT {
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return HeraldDeployment.common("servlet");
+    }
+
     private static final String CHROMIUM = "/usr/bin/chromium";
     private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static HeraldServer server;
     private static Path profile;
     private static WebDriver driver;
 
     @BeforeAll
     static void browser() throws IOException {
-        server = Servers.servlet();
         // a local driver and browser: Selenium Manager must not try to download anything
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
         profile = Files.createTempDirectory("herald-chromium-");
@@ -104,6 +119,7 @@ class DashboardBrowserIT {
 
     @Test
     void showsPublishedPricesOverSseThenWebSocket() {
+        HeraldServer server = HeraldDeployment.server(base);
         Publisher publisher = new Publisher(server);
         driver.get("http://127.0.0.1:" + server.port() + "/");
         awaitConnected("sse");

@@ -26,9 +26,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real Payara Micro process running target/herald.war on a free port, started the way the README starts
- * it; or, with the system property herald.it.runtime=wildfly (mvn -Pwildfly), a real WildFly with the same
- * war. Integration tests and benchmarks talk to it over real sockets and inspect the process itself (jcmd).
+ * A real server running Herald, which tests and benchmarks talk to over real sockets and inspect as a process
+ * (jcmd, /proc). Either one that Arquillian deployed ({@link #deployed}, most integration tests), or one this
+ * class starts itself ({@link #start}, {@link #builder}): a Payara Micro process running target/herald.war on
+ * a free port, started the way the README starts it, or with herald.it.runtime=wildfly a real WildFly with the
+ * same war — for what Arquillian cannot do: stopping the process, several nodes, benchmarks.
  */
 public final class HeraldServer implements AutoCloseable {
     /** The publish token unless {@link Builder#property} sets herald.publish-token. */
@@ -41,7 +43,7 @@ public final class HeraldServer implements AutoCloseable {
     private final String name;
     private final int port;
     private final int managementPort;
-    /** The started process: the JVM on Payara, standalone.sh on WildFly. */
+    /** The started process: the JVM on Payara, standalone.sh on WildFly; null for a deployed server. */
     private final Process process;
     /** The server's JVM: {@link #process} on Payara, standalone.sh's child (from its pid file) on WildFly. */
     private final ProcessHandle jvm;
@@ -67,6 +69,25 @@ public final class HeraldServer implements AutoCloseable {
             throw new IllegalStateException("herald.it.runtime must be payara or wildfly, not " + runtime);
         }
         return runtime.equals("wildfly");
+    }
+
+    /**
+     * The server Arquillian deployed the current test class's WAR to, at {@code base}: its JVM is a child of
+     * this one (the newest with the runtime's launcher jar on its command line). On WildFly, /health is on
+     * the management port (system property herald.it.wildfly.management.port) and the metrics come over OTLP
+     * to {@code receiver}. {@link #close()} then only forgets it; Arquillian stops what it started.
+     */
+    public static HeraldServer deployed(java.net.URL base, OtlpReceiver receiver) {
+        boolean wildFly = onWildFly();
+        String marker = wildFly ? "jboss-modules.jar" : "payara-micro.jar";
+        ProcessHandle jvm = ProcessHandle.current().children()
+                .filter(ProcessHandle::isAlive)
+                .filter(process -> process.info().commandLine().orElse("").contains(marker))
+                .max(Comparator.comparing(process -> process.info().startInstant().orElse(java.time.Instant.MIN)))
+                .orElseThrow(() -> new IllegalStateException("no server JVM (" + marker + ") among this JVM's children"));
+        int port = base.getPort();
+        int managementPort = wildFly ? Integer.getInteger("herald.it.wildfly.management.port", -1) : port;
+        return new HeraldServer("deployed", port, managementPort, null, jvm, null, receiver);
     }
 
     /** Starts a server; {@code properties} become -D system properties (Herald reads them via MP Config). */
@@ -105,7 +126,7 @@ public final class HeraldServer implements AutoCloseable {
         return jvm.isAlive();
     }
 
-    /** The server's stdout and stderr. */
+    /** The server's stdout and stderr; null for a deployed server (its output is in the test class's output). */
     public Path log() {
         return log;
     }
@@ -153,7 +174,7 @@ public final class HeraldServer implements AutoCloseable {
         return get(port, path);
     }
 
-    private static Response get(int port, String path) {
+    static Response get(int port, String path) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setSoTimeout(30_000);
@@ -239,9 +260,15 @@ public final class HeraldServer implements AutoCloseable {
         }
     }
 
-    /** Stops the server (SIGTERM to its JVM, so Herald closes its clients with a reason); safe to call twice. */
+    /**
+     * Stops the server (SIGTERM to its JVM, so Herald closes its clients with a reason); safe to call twice.
+     * A deployed server is Arquillian's to stop: nothing happens.
+     */
     @Override
     public void close() {
+        if (process == null) {
+            return;
+        }
         try {
             jvm.destroy();
             try {
@@ -267,12 +294,25 @@ public final class HeraldServer implements AutoCloseable {
         }
     }
 
+    /** Payara Micro's deployment failure that the launch retries (see {@link DeployCheckExtension}). */
+    static final String PAYARA_DEPLOY_FAILURE = "NCLS-SECURITY-01144";
+
+    /** Thrown by {@link #awaitReady} when Payara Micro logged {@link #PAYARA_DEPLOY_FAILURE}. */
+    private static final class DeployFailed extends IllegalStateException {
+        DeployFailed(String message) {
+            super(message);
+        }
+    }
+
     private void awaitReady() {
         String lastAnswer = "no answer";
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited early (" + process.exitValue() + "), see " + log);
+            }
+            if (!onWildFly() && logContains(PAYARA_DEPLOY_FAILURE)) {
+                throw new DeployFailed(name + ": the deployment failed with " + PAYARA_DEPLOY_FAILURE + ", see " + log);
             }
             try {
                 // Payara answers UP before the app is deployed; Herald's own check proves the app is in.
@@ -297,6 +337,14 @@ public final class HeraldServer implements AutoCloseable {
         process.destroyForcibly();
         throw new IllegalStateException(name + " not ready within " + READY_TIMEOUT + " (last answer: " + lastAnswer
                 + "), see " + log);
+    }
+
+    private boolean logContains(String text) {
+        try {
+            return log != null && Files.isRegularFile(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String javaTool(String tool) {
@@ -409,11 +457,23 @@ public final class HeraldServer implements AutoCloseable {
             if (progress != null) {
                 progress.println("starting: " + String.join(" ", command));
             }
-            long t0 = System.nanoTime();
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile()).start();
-            HeraldServer server = new HeraldServer(name, port, port, process, process.toHandle(), logFile, null);
-            return ready(server, t0);
+            for (int attempt = 1; ; attempt++) {
+                long t0 = System.nanoTime();
+                Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(logFile.toFile()).start();
+                HeraldServer server = new HeraldServer(name, port, port, process, process.toHandle(), logFile, null);
+                try {
+                    return ready(server, t0);
+                } catch (DeployFailed e) {
+                    server.close();
+                    if (attempt >= DeployRetries.MAX) {
+                        throw e;
+                    }
+                    DeployRetries.record("Payara Micro " + name);
+                    deleteRecursively(rootDir);
+                    Files.createDirectories(rootDir);
+                }
+            }
         }
 
         private HeraldServer ready(HeraldServer server, long t0) {

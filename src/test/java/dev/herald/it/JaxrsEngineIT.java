@@ -1,23 +1,33 @@
 package dev.herald.it;
 
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The JAX-RS engine (herald.sse.engine=jaxrs): fan-out through one SseBroadcaster per topic set keeps each
+ * The JAX-RS engine (herald.sse.engine=jaxrs): the shared contracts for SSE, and fan-out through one SseBroadcaster per topic set keeps each
  * connection's ids increasing across its topics, and the container's sends (Jersey's block) run on the
  * bounded send pool, so stalled clients hold no writer thread and grow the thread count by at most the pool.
  */
-class JaxrsEngineIT {
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class JaxrsEngineIT implements DeliveryContract, SlowConsumerContract, SseEngineContract {
     private static final String PAD_4K = "x".repeat(4 * 1024);
     private static final String PAD_32K = "x".repeat(32 * 1024);
     /** herald.sse.send-threads of the shared JAX-RS server (the default). */
@@ -26,8 +36,31 @@ class JaxrsEngineIT {
      * What stalled clients may add: the send pool, plus the broadcaster's delivery tasks (Jersey runs them on
      * its own unbounded executor; one per registered sink, and a group registers one per writer lane).
      */
-    private static final int THREAD_BOUND = SEND_THREADS + Servers.WRITER_THREADS;
+    private static final int THREAD_BOUND = SEND_THREADS + HeraldDeployment.WRITER_THREADS;
     private static final long MAX_HEAP_GROWTH = 4L << 20;
+
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return HeraldDeployment.common("jaxrs");
+    }
+
+    /** The contracts' transports: SSE on this engine (WebSocket does not depend on it: ServletEngineIT). */
+    static Stream<Transport> transports() {
+        return Stream.of(Transport.SSE);
+    }
+
+    @Override
+    public HeraldServer server() {
+        return HeraldDeployment.server(base);
+    }
+
+    @Override
+    public String engine() {
+        return "jaxrs";
+    }
 
     private static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -57,7 +90,7 @@ class JaxrsEngineIT {
 
     @Test
     void connectionsOnSeveralTopicsSeeEveryEventInIncreasingIdOrderWhilePublishersInterleave() throws Exception {
-        HeraldServer server = Servers.jaxrs();
+        HeraldServer server = server();
         String a = unique("inter-a");
         String b = unique("inter-b");
         int perTopic = 300;
@@ -96,7 +129,7 @@ class JaxrsEngineIT {
      */
     @Test
     void stalledClientsHoldNoWriterThreadTheFastClientGetsEveryEvent() {
-        HeraldServer server = Servers.jaxrs();
+        HeraldServer server = server();
         Publisher publisher = new Publisher(server);
         String topic = unique("drop.stalled");
         int events = 1_500;
@@ -104,13 +137,13 @@ class JaxrsEngineIT {
         try (SseStream fast = open(server, topic)) {
             long heapBefore = server.heapUsedAfterGc();
             int threadsBefore = server.threadCount();
-            for (int i = 0; i < Servers.WRITER_THREADS + 2; i++) {
+            for (int i = 0; i < HeraldDeployment.WRITER_THREADS + 2; i++) {
                 stalled.add(StalledClient.sse(server, "topic=" + topic));
             }
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < events; i++) {
                 ids.add(publisher.publish(topic, "{\"n\":" + i + ",\"pad\":\"" + PAD_4K + "\"}"));
-                if (i % (Servers.QUEUE_MAX_EVENTS / 2) == 0) {
+                if (i % (HeraldDeployment.QUEUE_MAX_EVENTS / 2) == 0) {
                     fast.awaitEvents(i + 1);
                 }
             }
@@ -118,7 +151,7 @@ class JaxrsEngineIT {
                     "the fast client gets every event, in order");
             int threadGrowth = server.threadCount() - threadsBefore;
             assertTrue(threadGrowth <= THREAD_BOUND, "threads grew by " + threadGrowth + " (send pool " + SEND_THREADS
-                    + ", broadcaster tasks " + Servers.WRITER_THREADS + ")");
+                    + ", broadcaster tasks " + HeraldDeployment.WRITER_THREADS + ")");
             long growth = server.heapUsedAfterGc() - heapBefore;
             assertTrue(growth < MAX_HEAP_GROWTH, "heap grew by " + growth + " bytes with ~"
                     + (events * PAD_4K.length() >> 20) + " MB backlog per stalled client");
@@ -130,7 +163,7 @@ class JaxrsEngineIT {
     /** 200 stalled clients: the send pool's threads block, no more; closing them brings the gauge back to 0. */
     @Test
     void twoHundredStalledClientsGrowTheThreadCountByAtMostTheSendPool() {
-        HeraldServer server = Servers.jaxrs();
+        HeraldServer server = server();
         Publisher publisher = new Publisher(server);
         String topic = unique("drop.many");
         String connections = "herald_connections{mp_scope=\"application\",transport=\"sse\"}";
@@ -150,7 +183,7 @@ class JaxrsEngineIT {
             int growth = peak - threadsBefore;
             java.util.Map<String, Integer> kindsAfter = server.threadKinds();
             assertTrue(growth <= THREAD_BOUND, "threads grew by " + growth + " with 200 stalled clients (send pool "
-                    + SEND_THREADS + ", broadcaster tasks " + Servers.WRITER_THREADS + "): before " + kindsBefore
+                    + SEND_THREADS + ", broadcaster tasks " + HeraldDeployment.WRITER_THREADS + "): before " + kindsBefore
                     + ", after " + kindsAfter);
         } finally {
             stalled.forEach(StalledClient::close);

@@ -1,5 +1,11 @@
 package dev.herald.it;
 
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.extension.ExtendWith;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -15,6 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.function.Executable;
 
+import java.net.URL;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -58,9 +65,19 @@ import static org.junit.jupiter.api.Assertions.fail;
  * API: it must evaluate, read only metrics the gateway exports at /metrics (or the rules record), and - for
  * dashboards - return data unless prometheus/dashboard-exceptions.txt says why it may not.
  */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ObservabilityIT {
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return HeraldDeployment.common("servlet");
+    }
+
     /** Failsafe runs in the project's base directory. */
     private static final Path REPO = Path.of("").toAbsolutePath();
     private static final Path PROMETHEUS_DIR = REPO.resolve("prometheus");
@@ -306,7 +323,7 @@ class ObservabilityIT {
         checks.add(() -> assertTrue(sum(series, "herald_resumes_total", "outcome", "reset") >= 1, "reset counted"));
         checks.add(() -> assertTrue(sum(series, "herald_requests_rejected_total", "endpoint", "publish",
                 "reason", "unauthorized") >= 1, "rejected publish counted"));
-        checks.add(() -> assertEquals(Servers.QUEUE_MAX_EVENTS, sum(series, "herald_queue_max_events"), 0.0,
+        checks.add(() -> assertEquals(HeraldDeployment.QUEUE_MAX_EVENTS, sum(series, "herald_queue_max_events"), 0.0,
                 "herald_queue_max_events is the configured herald.queue.max-events"));
         checks.add(() -> assertEquals(1.0, sum(series, "herald_backplane_up"), 0.0, "the in-memory log is always up"));
         for (Series one : series) {
@@ -440,7 +457,7 @@ class ObservabilityIT {
         fixtureStarted = true;
         try {
             long t0 = System.nanoTime();
-            server = Servers.servlet();
+            server = HeraldDeployment.server(base);
             publisher = new Publisher(server);
             connectionsBefore = connections();
             Path config = TARGET.resolve("it-prometheus/prometheus.yml");
@@ -479,7 +496,7 @@ class ObservabilityIT {
         String topic = unique("obs");
         List<EventStream> subscribers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            subscribers.add(open(Transport.SSE_SERVLET, List.of(topic), null));
+            subscribers.add(open(Transport.SSE, List.of(topic), null));
             subscribers.add(open(Transport.WS, List.of(topic), null));
         }
         List<String> ids = new ArrayList<>();
@@ -491,7 +508,7 @@ class ObservabilityIT {
         }
 
         // resumes: exactly after event 50 (SSE, Last-Event-ID), and from an unknown epoch (WebSocket: reset)
-        EventStream resumed = open(Transport.SSE_SERVLET, List.of(topic), ids.get(49));
+        EventStream resumed = open(Transport.SSE, List.of(topic), ids.get(49));
         assertEquals(ids.subList(50, EVENTS), resumed.awaitEvents(EVENTS - 50).stream().map(Received::id).toList());
         EventStream reset = open(Transport.WS, List.of(topic), "zzzzzzzz-1");
         reset.await(items -> items.stream().anyMatch(item -> item.kind().equals("reset")), "a reset signal");
@@ -546,7 +563,7 @@ class ObservabilityIT {
     }
 
     private EventStream open(Transport transport, List<String> topics, String lastEventId) {
-        EventStream stream = transport.open(topics, lastEventId);
+        EventStream stream = transport.open(server, topics, lastEventId);
         clients.add(stream);
         return stream;
     }

@@ -1,13 +1,20 @@
 package dev.herald.it;
 
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.extension.ExtendWith;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.URL;
 import java.io.StringReader;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -32,16 +39,26 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The publish API's contract (status, JSON error body, rejection metrics, idempotency), topic info, and the
  * subscribe-side refusals and control messages of both transports.
  */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
 class PublishApiIT {
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return HeraldDeployment.common("servlet");
+    }
+
     private static final String PUBLISHED = "herald_events_published_total{mp_scope=\"application\"}";
     private static final int MAX_EVENT_BYTES = 65536;
 
     private static HeraldServer server;
     private static Publisher publisher;
 
-    @BeforeAll
-    static void servers() {
-        server = Servers.servlet();
+    @BeforeEach
+    void server() {
+        server = HeraldDeployment.server(base);
         publisher = new Publisher(server);
     }
 
@@ -263,37 +280,6 @@ class PublishApiIT {
 
     // ------------------------------------------------------------------ subscribe refusals
 
-    private static HeraldServer engine(String engine) {
-        return engine.equals("jaxrs") ? Servers.jaxrs() : Servers.servlet();
-    }
-
-    /** The whole body of a refused SSE request (the server ends the response). */
-    private static String refusedBody(SseStream stream) {
-        stream.awaitEnd();
-        return String.join("\n", stream.rawLines());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"servlet", "jaxrs"})
-    void sseRefusesInvalidTopicsAndMissingTopicsWithJson(String engine) {
-        for (String query : List.of("topic=bad%20topic%21", "topic=ok-topic&topic=herald.x", "topic=" + "a".repeat(129))) {
-            try (SseStream stream = SseStream.open(engine(engine), query, null)) {
-                assertEquals(400, stream.status(), engine + " " + query);
-                assertTrue(stream.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
-                        engine + " " + query + ": " + stream.headers().map());
-                JsonObject body = json(refusedBody(stream));
-                assertEquals("invalid-topic", body.getString("error"), engine + " " + query + ": " + body);
-                assertFalse(body.getString("message").isBlank());
-            }
-        }
-        try (SseStream stream = SseStream.open(engine(engine), "", null)) {
-            assertEquals(400, stream.status(), engine + " without topics");
-            JsonObject body = json(refusedBody(stream));
-            assertEquals("no-topics", body.getString("error"), engine + ": " + body);
-            assertFalse(body.getString("message").isBlank());
-        }
-    }
-
     private static void assertWsClose(WsStream stream, int code, String reason, String what) {
         assertEquals(code, stream.awaitCloseCode(), what + "; reason " + stream.closeReason());
         JsonObject body = json(stream.closeReason());
@@ -359,72 +345,6 @@ class PublishApiIT {
             assertEquals(List.of(k1, a1, k2), stream.eventIds(), "no event of the unsubscribed topic " + a2);
             assertEquals(List.of(kept, added, kept), stream.events().stream().map(Received::topic).toList());
             assertTrue(stream.all().stream().allMatch(Received::isEvent), "no signals: " + stream.all());
-        }
-    }
-
-    // ------------------------------------------------------------------ SSE response details
-
-    private static final Pattern RETRY = Pattern.compile("retry: ?(\\d+)");
-
-    @ParameterizedTest
-    @ValueSource(strings = {"servlet", "jaxrs"})
-    void sseResponseHasStreamHeadersAndRetryHint(String engine) {
-        HeraldServer target = engine(engine);
-        String topic = unique("api-headers-" + engine);
-        try (SseStream stream = SseStream.open(target, "topic=" + topic, null)) {
-            assertEquals(200, stream.status(), engine);
-            assertEquals(List.of("no-cache"), stream.headers().allValues("Cache-Control"), engine + " Cache-Control");
-            assertEquals(List.of("no"), stream.headers().allValues("X-Accel-Buffering"), engine + " X-Accel-Buffering");
-            assertTrue(stream.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"),
-                    engine + " Content-Type " + stream.headers().firstValue("Content-Type"));
-            String id = new Publisher(target).publish(topic, "{\"n\":1}");
-            stream.await(items -> items.stream().anyMatch(item -> id.equals(item.id())), "the event");
-            // the preamble precedes the event, so its lines are in rawLines by now
-            List<Long> retries = new ArrayList<>();
-            for (String line : stream.rawLines()) {
-                Matcher retry = RETRY.matcher(line);
-                if (retry.matches()) {
-                    retries.add(Long.parseLong(retry.group(1)));
-                }
-            }
-            assertEquals(1, retries.size(), engine + ": one retry line in " + stream.rawLines());
-            // herald.sse.retry defaults to 3 s, jittered to [1.5 s, 4.5 s]
-            assertTrue(retries.get(0) >= 1500 && retries.get(0) <= 4500, engine + " retry " + retries);
-            assertEquals(List.of(id), stream.eventIds(), engine + ": only the published event, no stray frames");
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"servlet", "jaxrs"})
-    void lastEventIdHeaderBeatsTheQueryParameter(String engine) {
-        HeraldServer target = engine(engine);
-        Publisher enginePublisher = new Publisher(target);
-        String topic = unique("api-resume-" + engine);
-        String e1 = enginePublisher.publish(topic, "{\"n\":1}");
-        String e2 = enginePublisher.publish(topic, "{\"n\":2}");
-        String e3 = enginePublisher.publish(topic, "{\"n\":3}");
-
-        // header valid, query foreign: the header wins, exact resume
-        try (SseStream stream = SseStream.open(target, "topic=" + topic + "&lastEventId=other-1", e1)) {
-            assertEquals(200, stream.status());
-            stream.awaitEvents(2);
-            assertEquals(List.of(e2, e3), stream.eventIds(), engine + ": resumed from the header's id");
-            assertTrue(stream.all().stream().noneMatch(item -> item.kind().equals("reset")),
-                    engine + ": no reset when the header is valid: " + stream.all());
-        }
-        // the query parameter alone is honoured
-        try (SseStream stream = SseStream.open(target, "topic=" + topic + "&lastEventId=" + e2, null)) {
-            assertEquals(200, stream.status());
-            stream.awaitEvents(1);
-            assertEquals(List.of(e3), stream.eventIds(), engine + ": resumed from the query's id");
-            assertTrue(stream.all().stream().noneMatch(item -> item.kind().equals("reset")), engine + ": " + stream.all());
-        }
-        // header foreign, query valid: still the header wins, so a reset and everything retained
-        try (SseStream stream = SseStream.open(target, "topic=" + topic + "&lastEventId=" + e2, "other-1")) {
-            assertEquals(200, stream.status());
-            stream.awaitEvents(3);
-            assertEquals("reset", stream.all().get(0).kind(), engine + ": reset for the header's foreign id");
-            assertEquals(List.of(e1, e2, e3), stream.eventIds(), engine);
         }
     }
 }

@@ -5,25 +5,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The three ways to subscribe: SSE on each engine, and WebSocket. */
+/** The two ways to subscribe: SSE (on whichever engine the server runs) and WebSocket. */
 public enum Transport {
-    SSE_SERVLET, SSE_JAXRS, WS;
+    SSE, WS;
 
-    public HeraldServer server() {
-        return this == SSE_JAXRS ? Servers.jaxrs() : Servers.servlet();
+    /** The metric label of the transport. */
+    public String label() {
+        return this == WS ? "ws" : "sse";
     }
 
     /** Subscribes to topics, resuming after lastEventId if it is not null (SSE: Last-Event-ID header). */
-    public EventStream open(List<String> topics, String lastEventId) {
+    public EventStream open(HeraldServer server, List<String> topics, String lastEventId) {
         String query = topics.stream().map(topic -> "topic=" + URLEncoder.encode(topic, StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         if (this == WS) {
             if (lastEventId != null) {
                 query += "&lastEventId=" + URLEncoder.encode(lastEventId, StandardCharsets.UTF_8);
             }
-            return WsStream.open(server(), query);
+            return WsStream.open(server, query);
         }
-        SseStream stream = SseStream.open(server(), query, lastEventId);
+        SseStream stream = SseStream.open(server, query, lastEventId);
         if (stream.status() != 200) {
             throw new AssertionError("SSE subscribe got " + stream.status());
         }

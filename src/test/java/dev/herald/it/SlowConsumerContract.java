@@ -3,7 +3,7 @@ package dev.herald.it;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -17,27 +17,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A client that stops reading must not make the server's memory grow, must trigger its topic's policy
- * (counted), and must not slow down or starve a fast client on the same topic.
+ * (counted), and must not slow down or starve a fast client on the same topic; for the transports the
+ * class's static {@code transports()} names.
  */
-class SlowConsumerIT {
+interface SlowConsumerContract extends DeployedHerald {
     /** ~8 KB events: 1 200 of them are ~10 MB, far beyond the queue bound and the kernel's socket buffers. */
-    private static final String PAD = "x".repeat(8 * 1024);
-    private static final int EVENTS = 1200;
+    String PAD = "x".repeat(8 * 1024);
+    int EVENTS = 1200;
     /** Heap may grow by retained history (100 events of this topic, ~0.8 MB) and noise, not by the backlog. */
-    private static final long MAX_HEAP_GROWTH = 4L << 20;
-
-    private static String label(Transport transport) {
-        return transport == Transport.WS ? "ws" : "sse";
-    }
+    long MAX_HEAP_GROWTH = 4L << 20;
 
     /** One series of a reason-labelled counter, spelled as /metrics prints it. */
     private static String series(String family, String reason, Transport transport) {
-        return family + "{mp_scope=\"application\",reason=\"" + reason + "\",transport=\"" + label(transport) + "\"}";
+        return family + "{mp_scope=\"application\",reason=\"" + reason + "\",transport=\"" + transport.label() + "\"}";
     }
 
-    private static StalledClient stalled(Transport transport, String topic) {
-        return transport == Transport.WS ? StalledClient.ws(transport.server(), "topic=" + topic)
-                : StalledClient.sse(transport.server(), "topic=" + topic);
+    private StalledClient stalled(Transport transport, String topic) {
+        return transport == Transport.WS ? StalledClient.ws(server(), "topic=" + topic)
+                : StalledClient.sse(server(), "topic=" + topic);
     }
 
     private static String event(int n, String key) {
@@ -51,20 +48,20 @@ class SlowConsumerIT {
     private static void publishKeepingPace(Publisher publisher, String topic, EventStream fast, List<String> ids) {
         for (int i = 0; i < EVENTS; i++) {
             ids.add(publisher.publish(topic, event(i, null)));
-            if (i % (Servers.QUEUE_MAX_EVENTS / 2) == 0) {
+            if (i % (HeraldDeployment.QUEUE_MAX_EVENTS / 2) == 0) {
                 fast.awaitEvents(i + 1);
             }
         }
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void dropOldestKeepsMemoryFlatSignalsTheGapAndSparesTheFastClient(Transport transport) {
-        HeraldServer server = transport.server();
+    @MethodSource("transports")
+    default void dropOldestKeepsMemoryFlatSignalsTheGapAndSparesTheFastClient(Transport transport) {
+        HeraldServer server = server();
         Publisher publisher = new Publisher(server);
         String topic = "drop." + UUID.randomUUID().toString().substring(0, 8);
         String dropped = series("herald_events_dropped_total", "drop-oldest", transport);
-        try (EventStream fast = transport.open(List.of(topic), null);
+        try (EventStream fast = transport.open(server, List.of(topic), null);
              StalledClient slow = stalled(transport, topic)) {
             double droppedBefore = publisher.metric(dropped);
             long heapBefore = server.heapUsedAfterGc();
@@ -85,13 +82,13 @@ class SlowConsumerIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void disconnectPolicyClosesTheStalledClientAndCountsIt(Transport transport) {
-        HeraldServer server = transport.server();
+    @MethodSource("transports")
+    default void disconnectPolicyClosesTheStalledClientAndCountsIt(Transport transport) {
+        HeraldServer server = server();
         Publisher publisher = new Publisher(server);
         String topic = "disconnect." + UUID.randomUUID().toString().substring(0, 8);
         String closed = series("herald_connections_closed_total", "slow-consumer", transport);
-        try (EventStream fast = transport.open(List.of(topic), null);
+        try (EventStream fast = transport.open(server, List.of(topic), null);
              StalledClient slow = stalled(transport, topic)) {
             double closedBefore = publisher.metric(closed);
             List<String> ids = new ArrayList<>();
@@ -105,16 +102,16 @@ class SlowConsumerIT {
             List<String> seen = slow.readUntil(message -> message.equals(StalledClient.END), 60_000);
             seen.stream().filter(message -> message.startsWith("close:")).forEach(close ->
                     assertTrue(close.startsWith("close:1013"), "a slow-consumer close frame says 1013: " + close));
-            String connections = "herald_connections{mp_scope=\"application\",transport=\"" + label(transport) + "\"}";
+            String connections = "herald_connections{mp_scope=\"application\",transport=\"" + transport.label() + "\"}";
             fast.close();
             Poll.until(() -> publisher.metric(connections) == 0, () -> "connection gauge " + connections + " back to 0");
         }
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void conflationDeliversTheNewestValueOfEveryKey(Transport transport) {
-        HeraldServer server = transport.server();
+    @MethodSource("transports")
+    default void conflationDeliversTheNewestValueOfEveryKey(Transport transport) {
+        HeraldServer server = server();
         Publisher publisher = new Publisher(server);
         String topic = "conflate." + UUID.randomUUID().toString().substring(0, 8);
         String conflated = series("herald_events_dropped_total", "conflated", transport);

@@ -3,7 +3,7 @@ package dev.herald.it;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -13,8 +13,11 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Delivery order, resume and reset, the same on SSE (both engines) and WebSocket. */
-class TransportIT {
+/**
+ * Delivery order, resume and reset, the same on SSE (both engines) and WebSocket: every class deploying an
+ * engine runs these for the transports its static {@code transports()} names.
+ */
+interface DeliveryContract extends DeployedHerald {
 
     private static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -25,11 +28,11 @@ class TransportIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void receivesEventsOfSeveralTopicsInPublishOrder(Transport transport) {
-        Publisher publisher = new Publisher(transport.server());
+    @MethodSource("transports")
+    default void receivesEventsOfSeveralTopicsInPublishOrder(Transport transport) {
+        Publisher publisher = new Publisher(server());
         List<String> topics = List.of(unique("order-a"), unique("order-b"), unique("order-c"));
-        try (EventStream stream = transport.open(topics, null)) {
+        try (EventStream stream = transport.open(server(), topics, null)) {
             List<String> ids = new ArrayList<>();
             List<String> expectedTopics = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
@@ -49,12 +52,12 @@ class TransportIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void resumesAfterDisconnectWithExactlyTheMissedIds(Transport transport) {
-        Publisher publisher = new Publisher(transport.server());
+    @MethodSource("transports")
+    default void resumesAfterDisconnectWithExactlyTheMissedIds(Transport transport) {
+        Publisher publisher = new Publisher(server());
         List<String> topics = List.of(unique("resume-a"), unique("resume-b"));
         String lastSeen;
-        try (EventStream first = transport.open(topics, null)) {
+        try (EventStream first = transport.open(server(), topics, null)) {
             for (int i = 0; i < 5; i++) {
                 publisher.publish(topics.get(i % 2), "{\"phase\":1,\"n\":" + i + "}");
             }
@@ -65,7 +68,7 @@ class TransportIT {
         for (int i = 0; i < 20; i++) {
             missed.add(publisher.publish(topics.get(i % 2), "{\"phase\":2,\"n\":" + i + "}"));
         }
-        try (EventStream resumed = transport.open(topics, lastSeen)) {
+        try (EventStream resumed = transport.open(server(), topics, lastSeen)) {
             String live = publisher.publish(topics.get(0), "{\"phase\":3}");
             resumed.awaitEvents(21);
             List<String> expected = new ArrayList<>(missed);
@@ -76,18 +79,18 @@ class TransportIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void signalsResetForTooOldFutureAndForeignIds(Transport transport) {
-        Publisher publisher = new Publisher(transport.server());
+    @MethodSource("transports")
+    default void signalsResetForTooOldFutureAndForeignIds(Transport transport) {
+        Publisher publisher = new Publisher(server());
         String topic = unique("reset");
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < Servers.HISTORY_PER_TOPIC + 10; i++) {
+        for (int i = 0; i < HeraldDeployment.HISTORY_PER_TOPIC + 10; i++) {
             ids.add(publisher.publish(topic, "{\"n\":" + i + "}"));
         }
         List<String> retained = ids.subList(10, ids.size());
         String epoch = ids.get(0).substring(0, ids.get(0).lastIndexOf('-'));
         for (String position : List.of(ids.get(0), epoch + "-999999999999", "otherepoch-5", "not-an-id")) {
-            try (EventStream stream = transport.open(List.of(topic), position)) {
+            try (EventStream stream = transport.open(server(), List.of(topic), position)) {
                 stream.awaitEvents(retained.size());
                 Received first = stream.all().get(0);
                 assertEquals("reset", first.kind(), "reset first for " + position);

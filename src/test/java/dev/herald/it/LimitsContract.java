@@ -2,18 +2,13 @@ package dev.herald.it;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.StringReader;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -24,44 +19,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Over herald.max-connections or herald.max-topics a client gets a clear answer: SSE 503 + Retry-After +
  * JSON reason before any stream byte (both engines), WebSocket close 1013 + JSON reason, publish 503 +
- * Retry-After + JSON reason; each counted. Two small servers of their own (one per SSE engine), so the
- * limits are reached with a handful of requests.
+ * Retry-After + JSON reason; each counted. Run by one small deployment per SSE engine.
  */
-class LimitsIT {
-    private static final int MAX_CONNECTIONS = 3;
-    private static final int MAX_TOPICS = 4;
-    private static HeraldServer servlet;
-    private static HeraldServer jaxrs;
+interface LimitsContract extends DeployedHerald {
+    int MAX_CONNECTIONS = 3;
+    int MAX_TOPICS = 4;
 
-    @BeforeAll
-    static void start() {
-        CompletableFuture<HeraldServer> first = CompletableFuture.supplyAsync(() -> start("servlet"));
-        CompletableFuture<HeraldServer> second = CompletableFuture.supplyAsync(() -> start("jaxrs"));
-        servlet = first.join();
-        jaxrs = second.join();
-    }
-
-    private static HeraldServer start(String engine) {
-        return HeraldServer.start("limits-" + engine, Map.of(
+    /** A small node: the limits are reached with a handful of requests. */
+    static org.jboss.shrinkwrap.api.spec.WebArchive deployment(String engine) {
+        return HeraldDeployment.war(Map.of(
                 "herald.sse.engine", engine,
                 "herald.max-connections", Integer.toString(MAX_CONNECTIONS),
                 "herald.max-topics", Integer.toString(MAX_TOPICS),
                 "herald.heartbeat-interval", "1s"));
     }
-
-    @AfterAll
-    static void stop() {
-        for (HeraldServer server : new HeraldServer[] {servlet, jaxrs}) {
-            if (server != null) {
-                server.close();
-            }
-        }
-    }
-
-    private static HeraldServer server(String engine) {
-        return engine.equals("jaxrs") ? jaxrs : servlet;
-    }
-
     private static String rejected(String endpoint, String reason) {
         return "herald_requests_rejected_total{endpoint=\"" + endpoint + "\",mp_scope=\"application\",reason=\""
                 + reason + "\"}";
@@ -139,24 +110,22 @@ class LimitsIT {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"servlet", "jaxrs"})
-    void overTheConnectionLimitSseGets503AndWebSocket1013(String engine) {
-        assertLimit(server(engine), java.util.Collections.nCopies(MAX_CONNECTIONS, "topic=connections"),
+    @Test
+    default void overTheConnectionLimitSseGets503AndWebSocket1013() {
+        assertLimit(server(), java.util.Collections.nCopies(MAX_CONNECTIONS, "topic=connections"),
                 "topic=connections", "connection-limit", null);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"servlet", "jaxrs"})
-    void overTheTopicLimitSseGets503AndWebSocket1013(String engine) {
+    @Test
+    default void overTheTopicLimitSseGets503AndWebSocket1013() {
         // the topics of the accepted stream fill herald.max-topics; one more topic is refused
-        assertLimit(server(engine), List.of(topics("subscribed", MAX_TOPICS)), "topic=one-too-many", "topic-limit",
+        assertLimit(server(), List.of(topics("subscribed", MAX_TOPICS)), "topic=one-too-many", "topic-limit",
                 "topic=subscribed1");
     }
 
     @Test
-    void publishingToOneTopicTooManyGets503WithRetryAfterAndPublishesNothing() {
-        Publisher publisher = new Publisher(servlet);
+    default void publishingToOneTopicTooManyGets503WithRetryAfterAndPublishesNothing() {
+        Publisher publisher = new Publisher(server());
         for (int i = 1; i <= MAX_TOPICS; i++) {
             publisher.publish("retained" + i, "{}");
         }
