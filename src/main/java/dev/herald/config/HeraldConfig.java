@@ -58,13 +58,20 @@ public record HeraldConfig(
                 config.getOptionalValue("herald.publish-token", String.class).filter(token -> !token.isBlank()),
                 integer(config, "herald.max-event-bytes", 64 * 1024),
                 sseEngine,
-                integer(config, "herald.sse.send-threads", 16),
+                atLeastOne("herald.sse.send-threads", integer(config, "herald.sse.send-threads", 16)),
                 duration(config, "herald.sse.retry", Duration.ofSeconds(3)),
                 integer(config, "herald.idempotency.max-keys", 10_000),
                 duration(config, "herald.log.timeout", Duration.ofSeconds(2)),
                 demo,
                 duration(config, "herald.demo.interval", Duration.ofMillis(250)),
                 string(config, "herald.metrics", "auto"));
+    }
+
+    private static int atLeastOne(String key, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(key + " must be at least 1, not " + value);
+        }
+        return value;
     }
 
     private static String string(Config config, String key, String fallback) {

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Delivery order, resume and reset, the same on SSE (both engines) and WebSocket: every class deploying an
  * engine runs these for the transports its static {@code transports()} names.
  */
-interface DeliveryContract extends DeployedHerald {
+interface DeliveryContract extends OnHerald {
 
     private static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

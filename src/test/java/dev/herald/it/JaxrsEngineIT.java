@@ -1,14 +1,9 @@
 package dev.herald.it;
 
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,22 +20,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * connection's ids increasing across its topics, and the container's sends (Jersey's block) run on the
  * bounded send pool, so stalled clients hold no writer thread and grow the thread count by at most the pool.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class JaxrsEngineIT implements DeliveryContract, SlowConsumerContract, SseEngineContract {
+class JaxrsEngineIT extends DeployedHerald implements DeliveryContract, SlowConsumerContract, SseEngineContract {
     private static final String PAD_4K = "x".repeat(4 * 1024);
-    private static final String PAD_32K = "x".repeat(32 * 1024);
+    /** Near herald.max-event-bytes (64 KiB), so that few publishes fill every stalled client's socket buffers. */
+    private static final String PAD_60K = "x".repeat(60 * 1024);
     /** herald.sse.send-threads of the shared JAX-RS server (the default). */
     private static final int SEND_THREADS = 16;
     /**
-     * What stalled clients may add: the send pool, plus the broadcaster's delivery tasks (Jersey runs them on
-     * its own unbounded executor; one per registered sink, and a group registers one per writer lane).
+     * What stalled clients may add: the send pool and its watchdog, plus the broadcaster's delivery tasks
+     * (Jersey runs them on its own unbounded executor; one per registered sink, and a group registers one
+     * per writer lane).
      */
-    private static final int THREAD_BOUND = SEND_THREADS + HeraldDeployment.WRITER_THREADS;
+    private static final int THREAD_BOUND = SEND_THREADS + 1 + HeraldDeployment.WRITER_THREADS;
+    /** The container's request threads, bounded by its configuration (Payara --maxhttpthreads, WildFly task-max-threads). */
+    private static final int CONTAINER_HTTP_THREADS = 16;
+    /** The container's own background pools come and go meanwhile (Payara: Hazelcast's cached threads). */
+    private static final int CONTAINER_NOISE = 4;
     private static final long MAX_HEAP_GROWTH = 4L << 20;
-
-    @ArquillianResource
-    URL base;
+    /** herald.write-timeout of {@link HeraldDeployment#COMMON}. */
+    private static final long WRITE_TIMEOUT_SECONDS = 20;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -50,11 +48,6 @@ class JaxrsEngineIT implements DeliveryContract, SlowConsumerContract, SseEngine
     /** The contracts' transports: SSE on this engine (WebSocket does not depend on it: ServletEngineIT). */
     static Stream<Transport> transports() {
         return Stream.of(Transport.SSE);
-    }
-
-    @Override
-    public HeraldServer server() {
-        return HeraldDeployment.server(base);
     }
 
     @Override
@@ -74,6 +67,15 @@ class JaxrsEngineIT implements DeliveryContract, SlowConsumerContract, SseEngine
         SseStream stream = SseStream.open(server, query.toString(), null);
         assertEquals(200, stream.status());
         return stream;
+    }
+
+    /** How many threads of the given kinds (see {@link HeraldServer#threadKinds()}) were added. */
+    private static int grown(java.util.Map<String, Integer> before, java.util.Map<String, Integer> after, String... kinds) {
+        int added = 0;
+        for (String kind : kinds) {
+            added += after.getOrDefault(kind, 0) - before.getOrDefault(kind, 0);
+        }
+        return added;
     }
 
     /** The in-memory log's ids are epoch-sequence; the sequence is the log's total order. */
@@ -134,7 +136,9 @@ class JaxrsEngineIT implements DeliveryContract, SlowConsumerContract, SseEngine
         String topic = unique("drop.stalled");
         int events = 1_500;
         List<StalledClient> stalled = new ArrayList<>();
+        String dropped = "herald_events_dropped_total{mp_scope=\"application\",reason=\"drop-oldest\",transport=\"sse\"}";
         try (SseStream fast = open(server, topic)) {
+            double droppedBefore = publisher.metric(dropped);
             long heapBefore = server.heapUsedAfterGc();
             int threadsBefore = server.threadCount();
             for (int i = 0; i < HeraldDeployment.WRITER_THREADS + 2; i++) {
@@ -149,10 +153,15 @@ class JaxrsEngineIT implements DeliveryContract, SlowConsumerContract, SseEngine
             }
             assertEquals(ids, fast.awaitEvents(events).stream().map(Received::id).toList(),
                     "the fast client gets every event, in order");
+            assertTrue(publisher.metric(dropped) - droppedBefore > 0, "the stalled clients' overflow is counted in "
+                    + dropped);
             int threadGrowth = server.threadCount() - threadsBefore;
-            assertTrue(threadGrowth <= THREAD_BOUND, "threads grew by " + threadGrowth + " (send pool " + SEND_THREADS
-                    + ", broadcaster tasks " + HeraldDeployment.WRITER_THREADS + ")");
+            assertTrue(threadGrowth <= THREAD_BOUND + CONTAINER_HTTP_THREADS + CONTAINER_NOISE, "threads grew by "
+                    + threadGrowth + " (send pool " + SEND_THREADS + ", broadcaster tasks " + HeraldDeployment.WRITER_THREADS + ")");
             long growth = server.heapUsedAfterGc() - heapBefore;
+            System.out.printf("JaxrsEngineIT on %s: %d stalled + 1 fast, %d events: threads +%d, heap after GC %+d KB,"
+                    + " dropped %.0f%n", HeraldServer.onWildFly() ? "wildfly" : "payara", stalled.size(), events,
+                    threadGrowth, growth / 1024, publisher.metric(dropped) - droppedBefore);
             assertTrue(growth < MAX_HEAP_GROWTH, "heap grew by " + growth + " bytes with ~"
                     + (events * PAD_4K.length() >> 20) + " MB backlog per stalled client");
         } finally {
@@ -167,6 +176,9 @@ class JaxrsEngineIT implements DeliveryContract, SlowConsumerContract, SseEngine
         Publisher publisher = new Publisher(server);
         String topic = unique("drop.many");
         String connections = "herald_connections{mp_scope=\"application\",transport=\"sse\"}";
+        String writeTimeouts = "herald_connections_closed_total{mp_scope=\"application\",reason=\"write-timeout\","
+                + "transport=\"sse\"}";
+        double writeTimeoutsBefore = publisher.metric(writeTimeouts);
         List<StalledClient> stalled = new ArrayList<>();
         try {
             int threadsBefore = server.threadCount();
@@ -175,16 +187,33 @@ class JaxrsEngineIT implements DeliveryContract, SlowConsumerContract, SseEngine
                 stalled.add(StalledClient.sse(server, "topic=" + topic));
             }
             int peak = 0;
-            // ~1.3 MB per client: far more than its socket buffers take, so every one of them stalls
-            for (int i = 0; i < 40; i++) {
-                publisher.publish(topic, "{\"n\":" + i + ",\"pad\":\"" + PAD_32K + "\"}");
+            long publishing = System.nanoTime();
+            // 6 MB per client: more than its socket buffers take (the kernel lets a loopback sender's buffer grow
+            // to 4 MB), so every one of them stalls
+            for (int i = 0; i < 100; i++) {
+                publisher.publish(topic, "{\"n\":" + i + ",\"pad\":\"" + PAD_60K + "\"}");
                 peak = Math.max(peak, server.threadCount());
             }
             int growth = peak - threadsBefore;
             java.util.Map<String, Integer> kindsAfter = server.threadKinds();
-            assertTrue(growth <= THREAD_BOUND, "threads grew by " + growth + " with 200 stalled clients (send pool "
-                    + SEND_THREADS + ", broadcaster tasks " + HeraldDeployment.WRITER_THREADS + "): before " + kindsBefore
-                    + ", after " + kindsAfter);
+            System.out.printf("JaxrsEngineIT on %s: 200 stalled clients: threads %d -> peak %d (+%d); after %s%n",
+                    HeraldServer.onWildFly() ? "wildfly" : "payara", threadsBefore, peak, growth, kindsAfter);
+            int sse = grown(kindsBefore, kindsAfter, "herald-sse-send-#", "herald-sse-send-watchdog",
+                    "jersey-server-managed-async-executor-#");
+            assertTrue(sse <= THREAD_BOUND, "the SSE path added " + sse + " threads with 200 stalled clients (send pool "
+                    + SEND_THREADS + " + watchdog, broadcaster tasks " + HeraldDeployment.WRITER_THREADS + "): before "
+                    + kindsBefore + ", after " + kindsAfter);
+            assertTrue(growth <= THREAD_BOUND + CONTAINER_HTTP_THREADS + CONTAINER_NOISE, "threads grew by " + growth
+                    + ": before " + kindsBefore + ", after " + kindsAfter);
+            // stalled subscribers are closed as write-timeout: on Payara, where Jersey's sends block and exhaust the
+            // pool, by the pool within seconds; on WildFly, whose sends do not hold a thread, by herald.write-timeout
+            Poll.until(() -> publisher.metric(writeTimeouts) - writeTimeoutsBefore >= 1,
+                    () -> "a write-timeout close counted in " + writeTimeouts);
+            long seconds = (System.nanoTime() - publishing) / 1_000_000_000L;
+            System.out.printf("JaxrsEngineIT on %s: first write-timeout close %d s after publishing began%n",
+                    HeraldServer.onWildFly() ? "wildfly" : "payara", seconds);
+            long limit = HeraldServer.onWildFly() ? WRITE_TIMEOUT_SECONDS + 5 : 15;
+            assertTrue(seconds < limit, "a stalled subscriber closed after " + seconds + " s (limit " + limit + " s)");
         } finally {
             stalled.forEach(StalledClient::close);
         }

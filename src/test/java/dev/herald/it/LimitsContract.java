@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * JSON reason before any stream byte (both engines), WebSocket close 1013 + JSON reason, publish 503 +
  * Retry-After + JSON reason; each counted. Run by one small deployment per SSE engine.
  */
-interface LimitsContract extends DeployedHerald {
+interface LimitsContract extends OnHerald {
     int MAX_CONNECTIONS = 3;
     int MAX_TOPICS = 4;
 

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (counted), and must not slow down or starve a fast client on the same topic; for the transports the
  * class's static {@code transports()} names.
  */
-interface SlowConsumerContract extends DeployedHerald {
+interface SlowConsumerContract extends OnHerald {
     /** ~8 KB events: 1 200 of them are ~10 MB, far beyond the queue bound and the kernel's socket buffers. */
     String PAD = "x".repeat(8 * 1024);
     int EVENTS = 1200;

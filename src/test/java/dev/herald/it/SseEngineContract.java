@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What an SSE response looks like on each engine: refusals with JSON, stream headers and retry hint, resume ids. */
-interface SseEngineContract extends DeployedHerald {
+interface SseEngineContract extends OnHerald {
     Pattern RETRY = Pattern.compile("retry: ?(\\d+)");
 
     private static String unique(String prefix) {

@@ -57,7 +57,7 @@ final class JaxrsSseSink extends SseSink {
             }
             sending = true;
         }
-        if (!pool.execute(this, () -> callContainer(null))) {
+        if (!pool.execute(() -> callContainer(null), this::stalled)) {
             sendDone();
         }
     }
@@ -66,7 +66,7 @@ final class JaxrsSseSink extends SseSink {
         synchronized (this) {
             sending = true;
         }
-        if (!pool.execute(this, () -> callContainer(frame))) {
+        if (!pool.execute(() -> callContainer(frame), this::stalled)) {
             sendDone();
             report(new RejectedExecutionException("no room for another send (herald.sse.send-threads)"));
         }
@@ -123,7 +123,7 @@ final class JaxrsSseSink extends SseSink {
     }
 
     /** The pool gave up on this sink's send: every thread was stuck and this one waited longest. */
-    void stalled() {
+    private void stalled() {
         Subscriber current = subscriber();
         if (current != null) {
             current.writeStalled();
@@ -139,7 +139,7 @@ final class JaxrsSseSink extends SseSink {
             }
             containerClosed = true;
         }
-        if (!pool.execute(this, this::closeContainer)) {
+        if (!pool.execute(this::closeContainer, this::stalled)) {
             closeContainer();
         }
     }

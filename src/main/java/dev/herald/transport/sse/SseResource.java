@@ -104,8 +104,9 @@ public class SseResource {
             synchronized (this) {
                 current = sendPool;
                 if (current == null) {
+                    // at most one send and one close per connection wait at a time
                     current = new BlockingSendPool(runtime.config().sseSendThreads(),
-                            runtime.config().hub().maxConnections());
+                            2 * runtime.config().hub().maxConnections());
                     sendPool = current;
                 }
             }
