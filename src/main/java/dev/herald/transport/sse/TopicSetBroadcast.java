@@ -7,6 +7,7 @@ import dev.herald.hub.Subscriber;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseBroadcaster;
+import jakarta.ws.rs.sse.SseEventSink;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -41,6 +42,9 @@ final class TopicSetBroadcast implements BroadcastGroup {
 
     TopicSetBroadcast(Sse sse, FrameFormat<OutboundSseEvent> format, int laneCount) {
         this.broadcaster = sse.newBroadcaster();
+        // a sink the broadcaster gives up or closes is done with; LaneSink.close tells a loss from our own close
+        broadcaster.onError((sink, failure) -> sink.close());
+        broadcaster.onClose(SseEventSink::close);
         this.format = format;
         this.lanes = new AtomicReferenceArray<>(laneCount);
         this.sentBefore = new long[laneCount];
