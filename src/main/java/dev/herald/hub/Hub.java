@@ -107,8 +107,6 @@ public final class Hub implements AutoCloseable {
                 subscriberCount += offered;
                 fanOutObserver.sliceOffered(event, lane, offered);
             }
-        }
-        if (target != null) {
             for (GroupMembership group : target.groups()) {
                 group.group.broadcast(event);
                 subscriberCount += group.members;

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * calls wait (checked at each call and every {@value #CHECK_MILLIS} ms by one watchdog thread), the
  * subscriber whose call has waited longest is closed as write-timeout (once per call). Its
  * thread comes back when the container's write fails: when the connection breaks or the container's own
- * write timeout passes (Payara: the transport's write-timeout-millis, set in preboot.asadmin).
+ * write timeout passes (Payara: Grizzly's transport write timeout, 30 s by default).
  */
 final class BlockingSendPool implements AutoCloseable {
     static final long STALLED_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -51,10 +51,6 @@ final class BlockingSendPool implements AutoCloseable {
         });
         timer.scheduleWithFixedDelay(this::checkExhausted, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
         this.watchdog = timer;
-    }
-
-    int threads() {
-        return threads;
     }
 
     /**

@@ -145,7 +145,7 @@ final class JaxrsFrames {
     }
 
     /** A comment and a retry field, without data. */
-    record RetryHint(long getReconnectDelay, String getComment) implements OutboundSseEvent {
+    private record RetryHint(long getReconnectDelay, String getComment) implements OutboundSseEvent {
         @Override
         public Class<?> getType() {
             return NoData.class;
