@@ -3,7 +3,9 @@ package dev.herald;
 import dev.herald.config.HeraldConfig;
 import dev.herald.hub.HeraldMetrics;
 import dev.herald.hub.Hub;
+import dev.herald.hub.EventLog;
 import dev.herald.log.MemoryEventLog;
+import dev.herald.log.redis.RedisEventLog;
 import dev.herald.observability.Observability;
 import dev.herald.publish.PublishService;
 import jakarta.annotation.PreDestroy;
@@ -53,8 +55,23 @@ public class HeraldRuntime {
         HeraldConfig configured = HeraldConfig.from(ConfigProvider.getConfig(HeraldRuntime.class.getClassLoader()));
         Observability observability = Observability.create(Observability.backend(configured.metricsBackend()));
         HeraldMetrics heraldMetrics = observability.metrics();
-        MemoryEventLog log = new MemoryEventLog(configured.hub(), configured.idempotencyMaxKeys(),
-                configured.logTimeout(), MemoryEventLog.newEpoch());
+        if (configured.sharedLog() && configured.publishToken().isEmpty()) {
+            // a token generated per node cannot work behind a load balancer: each node would accept another one
+            throw new IllegalStateException("herald.backplane=redis needs herald.publish-token (HERALD_PUBLISH_TOKEN):"
+                    + " every node behind the load balancer must accept the same token");
+        }
+        EventLog log;
+        String logDescription;
+        if (configured.sharedLog()) {
+            RedisEventLog redis = new RedisEventLog(configured.redis());
+            log = redis;
+            logDescription = "Redis log " + redis.describe();
+        } else {
+            MemoryEventLog memory = new MemoryEventLog(configured.hub(), configured.idempotencyMaxKeys(),
+                    configured.logTimeout(), MemoryEventLog.newEpoch());
+            log = memory;
+            logDescription = "in-memory log epoch " + memory.epoch();
+        }
         Hub created = new Hub(configured.hub(), log, heraldMetrics, observability.tracing().fanOutObserver());
         observability.bind(created);
         String token = configured.publishToken().orElseGet(HeraldRuntime::generatedToken);
@@ -67,8 +84,9 @@ public class HeraldRuntime {
         // client why it is closed (WebSocket 1001) instead of leaving it to time out
         shutdownHook = new Thread(this::stop, "herald-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        LOG.log(Level.INFO, "Herald started: in-memory log epoch {0}, SSE engine {1}, policies {2}", log.epoch(),
-                configured.sseEngine().name().toLowerCase(java.util.Locale.ROOT), configured.hub().policies());
+        LOG.log(Level.INFO, "Herald started: node {0}, {1}, SSE engine {2}, policies {3}", configured.nodeId(),
+                logDescription, configured.sseEngine().name().toLowerCase(java.util.Locale.ROOT),
+                configured.hub().policies());
     }
 
     private static String generatedToken() {

@@ -31,7 +31,10 @@ import java.util.concurrent.CompletionStage;
 
 import static dev.herald.json.JsonSupport.JSON;
 
-/** {@code POST /api/topics/{topic}} publishes; {@code GET /api/topics/{topic}} describes the topic on this node. */
+/**
+ * {@code POST /api/topics/{topic}} publishes; {@code GET /api/topics/{topic}} describes the topic: this node's
+ * subscribers, and the retained history of the log (with Redis: of the shared stream).
+ */
 @Path("/topics/{topic}")
 @ApplicationScoped
 public class TopicResource {
@@ -101,7 +104,14 @@ public class TopicResource {
         if (problem != null) {
             return error(400, "invalid-topic", problem);
         }
-        Hub.TopicInfo info = runtime.hub().topicInfo(topic);
+        Hub.TopicInfo info;
+        try {
+            info = runtime.hub().topicInfo(topic);
+        } catch (HubException e) {
+            // the Redis log describes a topic from the stream: unreachable Redis is a temporary 503
+            return Response.fromResponse(error(503, e.reason().label(), e.getMessage()))
+                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
+        }
         JsonObjectBuilder body = JSON.createObjectBuilder().add("topic", topic);
         if (info == null) {
             body.add("subscribers", 0).addNull("lastId").add("retainedEvents", 0).add("retainedBytes", 0)

@@ -1,9 +1,14 @@
 package dev.herald.config;
 
 import dev.herald.hub.HubSettings;
+import dev.herald.log.redis.RedisSettings;
 import dev.herald.hub.TopicPolicies;
 import org.eclipse.microprofile.config.Config;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -23,7 +28,14 @@ public record HeraldConfig(
         Duration logTimeout,
         boolean demoEnabled,
         Duration demoInterval,
-        String metricsBackend) {
+        String metricsBackend,
+        String nodeId,
+        RedisSettings redis) {
+
+    /** True when the nodes share a Redis log (herald.backplane=redis); {@link #redis()} is null otherwise. */
+    public boolean sharedLog() {
+        return redis != null;
+    }
 
     public enum SseEngine { SERVLET, JAXRS }
 
@@ -54,6 +66,16 @@ public record HeraldConfig(
             case "jaxrs" -> SseEngine.JAXRS;
             default -> throw new IllegalArgumentException("herald.sse.engine: '" + engine + "' (servlet or jaxrs)");
         };
+        String nodeId = string(config, "herald.node-id", "").trim();
+        if (nodeId.isEmpty()) {
+            nodeId = defaultNodeId();
+        }
+        String backplane = string(config, "herald.backplane", "memory").trim();
+        RedisSettings redis = switch (backplane) {
+            case "memory" -> null;
+            case "redis" -> redis(config, hub, nodeId);
+            default -> throw new IllegalArgumentException("herald.backplane: '" + backplane + "' (memory or redis)");
+        };
         return new HeraldConfig(hub,
                 config.getOptionalValue("herald.publish-token", String.class).filter(token -> !token.isBlank()),
                 integer(config, "herald.max-event-bytes", 64 * 1024),
@@ -64,7 +86,46 @@ public record HeraldConfig(
                 duration(config, "herald.log.timeout", Duration.ofSeconds(2)),
                 demo,
                 duration(config, "herald.demo.interval", Duration.ofMillis(250)),
-                string(config, "herald.metrics", "auto"));
+                string(config, "herald.metrics", "auto"),
+                nodeId,
+                redis);
+    }
+
+    private static RedisSettings redis(Config config, HubSettings hub, String nodeId) {
+        String uri = string(config, "herald.redis.uri", "redis://127.0.0.1:6379").trim();
+        char[] password = config.getOptionalValue("herald.redis.password-file", String.class)
+                .filter(path -> !path.isBlank()).map(HeraldConfig::readSecret).orElse(null);
+        Duration timeout = duration(config, "herald.redis.timeout", Duration.ofSeconds(2));
+        if (timeout.toMillis() < 100) {
+            throw new IllegalArgumentException("herald.redis.timeout must be at least 100ms, not " + timeout);
+        }
+        return new RedisSettings(uri, password, timeout,
+                longValue(config, "herald.redis.stream.max-events", 100_000),
+                hub.historyMaxAge(),
+                integer(config, "herald.redis.ring.max-events", 10_000),
+                hub.historyMaxBytes(),
+                string(config, "herald.redis.key-prefix", "herald").trim(),
+                nodeId);
+    }
+
+    /** The secret in a file (a mounted Kubernetes or Docker secret), without a trailing newline. */
+    private static char[] readSecret(String path) {
+        try {
+            return Files.readString(Path.of(path.trim())).strip().toCharArray();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("herald.redis.password-file: cannot read " + path + ": " + e, e);
+        }
+    }
+
+    /** Unique per process: the host name and the process id. */
+    private static String defaultNodeId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "herald";
+        }
+        return host + "-" + ProcessHandle.current().pid();
     }
 
     private static int atLeastOne(String key, int value) {

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import static dev.herald.json.JsonSupport.JSON;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,6 +42,11 @@ public class DemoFeed {
     private final double[] alertLevels = OPENING.clone();
     private final int[] stock = {40, 25, 60, 12, 80, 33};
     private ScheduledExecutorService timer;
+    /** With a shared log the feed runs on the one node holding this lease, renewed every second. */
+    private static final String LEASE = "demo-feed";
+    private static final Duration LEASE_TTL = Duration.ofSeconds(5);
+    private long leaseCheckedNanos;
+    private boolean leading;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         if (!runtime.config().demoEnabled()) {
@@ -58,6 +64,9 @@ public class DemoFeed {
 
     private void tick() {
         try {
+            if (!leads()) {
+                return;
+            }
             PublishService publisher = runtime.publisher();
             for (int i = 0; i < SYMBOLS.length; i++) {
                 if (random.nextDouble() < 0.7) {
@@ -72,6 +81,21 @@ public class DemoFeed {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "demo feed tick failed", e);
         }
+    }
+
+    /** Whether this node runs the feed: always on its own, on one node at a time when nodes share a log. */
+    private boolean leads() {
+        long now = System.nanoTime();
+        if (leaseCheckedNanos == 0 || now - leaseCheckedNanos >= TimeUnit.SECONDS.toNanos(1)) {
+            leaseCheckedNanos = now;
+            boolean holds = runtime.hub().log().holdsLease(LEASE, LEASE_TTL);
+            if (holds != leading && runtime.config().sharedLog()) {
+                LOG.log(Level.INFO, holds ? "Demo feed: this node ({0}) now publishes it"
+                        : "Demo feed: another node publishes it; this node ({0}) stands by", runtime.config().nodeId());
+            }
+            leading = holds;
+        }
+        return leading;
     }
 
     private void movePrice(PublishService publisher, int i) {

@@ -81,6 +81,22 @@ public interface EventLog extends AutoCloseable {
     /** Topics the log tracks. */
     int topicCount();
 
+    /**
+     * Seconds between an append and this node reading it, for the newest event read (0 when caught up, and
+     * always 0 for a log in this process).
+     */
+    default double lagSeconds() {
+        return 0;
+    }
+
+    /**
+     * Takes or renews a named lease for this node, for tasks that must run once per deployment (the demo
+     * feed): true while this node holds it. A log in this process has one node, which always holds it.
+     */
+    default boolean holdsLease(String lease, java.time.Duration ttl) {
+        return true;
+    }
+
     /** Stops appends and delivery; appends after close fail with {@link HubException.Reason#CLOSED}. */
     @Override
     void close();

@@ -286,6 +286,11 @@ public final class Hub implements AutoCloseable {
         return log.retainedBytes();
     }
 
+    /** Seconds between an append and this node reading it (see {@link EventLog#lagSeconds()}). */
+    public double backplaneLagSeconds() {
+        return log.lagSeconds();
+    }
+
     /** True while the hub runs and its log accepts and delivers events. */
     public boolean backplaneUp() {
         return !closed && log.up();

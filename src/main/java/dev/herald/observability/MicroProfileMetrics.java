@@ -84,6 +84,9 @@ final class MicroProfileMetrics implements HeraldMetrics {
                 h -> h.settings().queueMaxEvents());
         registry.gauge(meta("herald_backplane_up", "1 while the event log accepts and delivers events"), hub,
                 h -> h.backplaneUp() ? 1 : 0);
+        registry.gauge(meta("herald_backplane_lag_seconds",
+                "Seconds from an append to this node reading it, for the newest event read (0 when caught up)"), hub,
+                Hub::backplaneLagSeconds);
     }
 
     private void registerHistogram(String name, BucketHistogram histogram, Tag transport) {

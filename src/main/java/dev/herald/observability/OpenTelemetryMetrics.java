@@ -107,6 +107,9 @@ final class OpenTelemetryMetrics implements HeraldMetrics {
         gauge("herald_queue_max_events", "Per-subscriber queue bound", ignored -> hub.settings().queueMaxEvents(), hub);
         gauge("herald_backplane_up", "1 while the event log accepts and delivers events",
                 ignored -> hub.backplaneUp() ? 1 : 0, hub);
+        gauge("herald_backplane_lag_seconds",
+                "Seconds from an append to this node reading it, for the newest event read (0 when caught up)",
+                ignored -> hub.backplaneLagSeconds(), hub);
     }
 
     private LongCounter counter(String name, String description) {

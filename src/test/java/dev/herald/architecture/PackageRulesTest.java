@@ -57,7 +57,14 @@ class PackageRulesTest {
     @Test
     void theLogImplementationsDependOnTheHubOnly() {
         classes().that().resideInAPackage("dev.herald.log..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.herald.log..", "dev.herald.hub..", "java..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.herald.log..", "dev.herald.hub..", "java..", "io.lettuce..", "io.netty..")
+                .check(MAIN);
+    }
+
+    @Test
+    void onlyTheRedisLogKnowsLettuce() {
+        noClasses().that().resideOutsideOfPackage("dev.herald.log.redis..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..", "io.netty..", "reactor..")
                 .check(MAIN);
     }
 

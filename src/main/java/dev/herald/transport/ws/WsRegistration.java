@@ -3,8 +3,12 @@ package dev.herald.transport.ws;
 import dev.herald.HeraldRuntime;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.DeploymentException;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
+
+import java.util.List;
 
 /** Registers {@code /ws/events} with a configurator that hands every session the same endpoint instance. */
 public final class WsRegistration {
@@ -22,6 +26,13 @@ public final class WsRegistration {
                     @Override
                     public <T> T getEndpointInstance(Class<T> endpointClass) {
                         return endpointClass.cast(endpoint);
+                    }
+
+                    @Override
+                    public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request,
+                                                HandshakeResponse response) {
+                        // the 101 names the node too (a servlet filter may not reach the upgrade's headers)
+                        response.getHeaders().put("X-Herald-Node", List.of(runtime.config().nodeId()));
                     }
                 }).build();
         try {

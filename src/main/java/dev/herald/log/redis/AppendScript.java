@@ -1,0 +1,131 @@
+package dev.herald.log.redis;
+
+import dev.herald.hub.EventLog;
+import dev.herald.hub.HubException;
+import dev.herald.hub.Position;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The one atomic append (append.lua next to this class): the Idempotency-Key check, {@code XADD MAXLEN ~},
+ * {@code XTRIM MINID ~} and the key's entry, in one script on the stream's master. Sent by its SHA (EVALSHA);
+ * a Redis that does not know it yet (restarted, failed over) gets the text once (EVAL).
+ */
+final class AppendScript {
+    private static final String TEXT = load();
+    private static final String SHA = sha1Hex(TEXT);
+
+    private final RedisSettings settings;
+
+    AppendScript(RedisSettings settings) {
+        this.settings = settings;
+    }
+
+    CompletableFuture<Position> run(RedisAsyncCommands<String, String> redis, EventLog.Append append) {
+        String[] keys = append.idempotencyKey() == null
+                ? new String[] {settings.streamKey(), settings.metaKey()}
+                : new String[] {settings.streamKey(), settings.metaKey(), idempotencyKey(append)};
+        long deadline = System.currentTimeMillis() + settings.timeout().toMillis();
+        String[] args = {newEpoch(), Long.toString(settings.streamMaxEvents()),
+                Long.toString(settings.maxAge().toMillis()), Long.toString(deadline), StreamEntries.FORMAT,
+                append.topic(), append.data(), orEmpty(append.conflationKey()), orEmpty(append.traceParent()),
+                append.fingerprint() == null ? "" : HexFormat.of().formatHex(append.fingerprint()),
+                Long.toString(settings.maxAge().toMillis())};
+        CompletableFuture<List<Object>> reply = redis.<List<Object>>evalsha(SHA, ScriptOutputType.MULTI, keys, args)
+                .toCompletableFuture()
+                .exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
+                        ? redis.<List<Object>>eval(TEXT, ScriptOutputType.MULTI, keys, args).toCompletableFuture()
+                        : CompletableFuture.failedFuture(failure));
+        return reply.thenApply(result -> positionOf(result, append));
+    }
+
+    private static Position positionOf(List<Object> result, EventLog.Append append) {
+        String outcome = (String) result.get(0);
+        switch (outcome) {
+            case "ok":
+                return RedisPosition.ofStreamId((String) result.get(1), (String) result.get(2));
+            case "dup": {
+                String[] seen = ((String) result.get(1)).split(" ", 3);
+                String fingerprint = append.fingerprint() == null ? "" : HexFormat.of().formatHex(append.fingerprint());
+                if (!seen[0].equals(fingerprint)) {
+                    throw new HubException(HubException.Reason.IDEMPOTENCY_KEY_REUSED,
+                            "this Idempotency-Key was used for another body on this topic; use a new key");
+                }
+                return RedisPosition.ofStreamId(seen[1], seen[2]);
+            }
+            case "late":
+                throw new HubException(HubException.Reason.BACKPLANE_UNAVAILABLE,
+                        "Redis ran the append after this node had given up on it (herald.redis.timeout); not stored");
+            default:
+                throw new IllegalStateException("append script answered " + result);
+        }
+    }
+
+    /** Scoped to topic and key; hashed so that any key (length, bytes) makes a short, safe Redis key. */
+    private String idempotencyKey(EventLog.Append append) {
+        byte[] digest = sha256((append.topic() + '\n' + append.idempotencyKey()).getBytes(StandardCharsets.UTF_8));
+        return settings.idempotencyKeyPrefix() + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    }
+
+    /** The epoch a stream gets if this append creates it: 8 random base-36 characters. */
+    private static String newEpoch() {
+        StringBuilder epoch = new StringBuilder(8);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < 8; i++) {
+            epoch.append(Character.forDigit(random.nextInt(36), 36));
+        }
+        return epoch.toString();
+    }
+
+    static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static String load() {
+        try (InputStream in = AppendScript.class.getResourceAsStream("append.lua")) {
+            if (in == null) {
+                throw new IllegalStateException("append.lua is missing from the WAR");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read append.lua", e);
+        }
+    }
+
+    private static String sha1Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-1", e);
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

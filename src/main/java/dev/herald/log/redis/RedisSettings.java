@@ -1,0 +1,52 @@
+package dev.herald.log.redis;
+
+import java.time.Duration;
+
+/**
+ * What the Redis log needs to know, read once by the configuration (README, "Running several nodes").
+ *
+ * @param uri            {@code redis://[user:password@]host:port[/db]}, {@code rediss://} for TLS
+ * @param password       from herald.redis.password-file when set (overrides a password in the URI), else null
+ * @param timeout        every Redis command's bound: a publish answers 503 within it when Redis does not
+ * @param streamMaxEvents the stream's length bound ({@code XADD MAXLEN ~}): retention is per stream
+ * @param maxAge         the stream's age bound ({@code XTRIM MINID ~}) and how long Idempotency-Keys live
+ * @param ringMaxEvents  how many recent entries each node keeps to answer resumes without asking Redis
+ * @param ringMaxBytes   the same ring's byte bound
+ * @param keyPrefix      the first part of every key Herald writes, so several deployments can share a Redis
+ * @param nodeId         this node's name (client name in Redis, lease holder)
+ */
+public record RedisSettings(String uri, char[] password, Duration timeout, long streamMaxEvents, Duration maxAge,
+                            int ringMaxEvents, long ringMaxBytes, String keyPrefix, String nodeId) {
+
+    /**
+     * Hash tags of the stream partitions: every key of one partition carries the same tag, so the append script
+     * touches one cluster slot. One stream (one partition) for now; the table only ever grows at its end, so a
+     * node of a later release finds the same keys.
+     */
+    private static final String[] PARTITION_TAGS = {"{h0}"};
+
+    String streamKey() {
+        return keyPrefix + ':' + PARTITION_TAGS[0] + ":stream";
+    }
+
+    /** Hash with the stream's epoch and the format of its entries. */
+    String metaKey() {
+        return keyPrefix + ':' + PARTITION_TAGS[0] + ":meta";
+    }
+
+    String idempotencyKeyPrefix() {
+        return keyPrefix + ':' + PARTITION_TAGS[0] + ":idem:";
+    }
+
+    String leaseKey(String lease) {
+        return keyPrefix + ":lease:" + lease;
+    }
+
+    /** Never prints the password. */
+    @Override
+    public String toString() {
+        return "RedisSettings[uri=" + RedisUris.redact(uri) + ", timeout=" + timeout + ", streamMaxEvents="
+                + streamMaxEvents + ", maxAge=" + maxAge + ", ringMaxEvents=" + ringMaxEvents + ", keyPrefix="
+                + keyPrefix + ", nodeId=" + nodeId + "]";
+    }
+}
