@@ -34,7 +34,7 @@ final class BackplaneHealth {
         }
     }
 
-    void readerDown(RuntimeException cause) {
+    void readerDown(Throwable cause) {
         up = false;
         if (!downLogged) {
             downLogged = true;

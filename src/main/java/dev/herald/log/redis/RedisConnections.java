@@ -33,7 +33,7 @@ final class RedisConnections implements AutoCloseable {
         this.timeout = settings.timeout();
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
-                .computationThreadPoolSize(1)
+                .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.fullJitter(Duration.ofMillis(100), Duration.ofSeconds(5), 100, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources, uri);

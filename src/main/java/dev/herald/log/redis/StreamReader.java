@@ -99,7 +99,8 @@ final class StreamReader implements Runnable {
                 poll(redis);
                 health.readerUp();
                 backoffMillis = 100;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // a LinkageError too: a reader that died would leave the node silently without events
                 if (stopping) {
                     break;
                 }
