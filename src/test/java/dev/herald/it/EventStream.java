@@ -109,6 +109,27 @@ public abstract class EventStream implements AutoCloseable {
         await(items -> ended, "the stream to end");
     }
 
+    /** Waits at most {@code timeout} for the stream to end; whether it did. */
+    public boolean awaitEnd(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (!ended) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                changed.await(left, TimeUnit.NANOSECONDS);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ended;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private static String tail(List<Received> items) {
         return items.subList(Math.max(0, items.size() - 5), items.size()).toString();
     }

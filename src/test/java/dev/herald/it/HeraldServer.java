@@ -50,9 +50,12 @@ public final class HeraldServer implements AutoCloseable {
     private final Path log;
     /** Receives the server's metrics over OTLP (WildFly, unless the caller configured OTLP itself), or null. */
     private final OtlpReceiver receiver;
+    /** This server's runtime (a test may run one of each). */
+    private final boolean wildFly;
 
-    private HeraldServer(String name, int port, int managementPort, Process process, ProcessHandle jvm, Path log,
-                         OtlpReceiver receiver) {
+    private HeraldServer(boolean wildFly, String name, int port, int managementPort, Process process, ProcessHandle jvm,
+                         Path log, OtlpReceiver receiver) {
+        this.wildFly = wildFly;
         this.name = name;
         this.port = port;
         this.managementPort = managementPort;
@@ -87,7 +90,7 @@ public final class HeraldServer implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("no server JVM (" + marker + ") among this JVM's children"));
         int port = base.getPort();
         int managementPort = wildFly ? Integer.getInteger("herald.it.wildfly.management.port", -1) : port;
-        return new HeraldServer("deployed", port, managementPort, null, jvm, null, receiver);
+        return new HeraldServer(wildFly, "deployed", port, managementPort, null, jvm, null, receiver);
     }
 
     /** Starts a server; {@code properties} become -D system properties (Herald reads them via MP Config). */
@@ -126,6 +129,30 @@ public final class HeraldServer implements AutoCloseable {
         return jvm.isAlive();
     }
 
+    public boolean onWildFlyRuntime() {
+        return wildFly;
+    }
+
+    /** GET /health/ready (on WildFly's management port). */
+    public Response readiness() {
+        return get(managementPort, "/health/ready");
+    }
+
+    /** SIGKILL to the server's JVM: no shutdown hook, no goodbye to clients; waits until it is gone. */
+    public void kill() {
+        jvm.destroyForcibly();
+        try {
+            jvm.onExit().get(30, TimeUnit.SECONDS);
+            if (process != null) {
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException | ExecutionException e) {
+            throw new IllegalStateException(name + " did not die on SIGKILL", e);
+        }
+    }
+
     /** The server's stdout and stderr; null for a deployed server (its output is in the test class's output). */
     public Path log() {
         return log;
@@ -138,7 +165,7 @@ public final class HeraldServer implements AutoCloseable {
      */
     public URI scrapeUri() {
         if (receiver == null) {
-            if (onWildFly()) {
+            if (wildFly) {
                 throw new IllegalStateException(name + " exports its metrics to an OTLP endpoint of its caller");
             }
             return uri("/metrics");
@@ -154,7 +181,7 @@ public final class HeraldServer implements AutoCloseable {
      */
     public String metricsText() {
         if (receiver == null) {
-            if (onWildFly()) {
+            if (wildFly) {
                 throw new IllegalStateException(name + " exports its metrics to an OTLP endpoint of its caller");
             }
             Response metrics = get("/metrics");
@@ -311,7 +338,7 @@ public final class HeraldServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited early (" + process.exitValue() + "), see " + log);
             }
-            if (!onWildFly() && logContains(PAYARA_DEPLOY_FAILURE)) {
+            if (!wildFly && logContains(PAYARA_DEPLOY_FAILURE)) {
                 throw new DeployFailed(name + ": the deployment failed with " + PAYARA_DEPLOY_FAILURE + ", see " + log);
             }
             try {
@@ -376,7 +403,6 @@ public final class HeraldServer implements AutoCloseable {
         private Builder(String name) {
             this.name = name;
             this.root = "it-" + name;
-            this.log = "it-" + name + (onWildFly() ? "-wildfly" : "") + ".log";
         }
 
         /** A -D system property (Herald reads them via MP Config). */
@@ -439,7 +465,7 @@ public final class HeraldServer implements AutoCloseable {
                 Path built = artifact("herald.war", "target/herald.war");
                 Path target = built.getParent();
                 Path deployed = war == null ? built : war;
-                Path logFile = target.resolve(log);
+                Path logFile = target.resolve(log != null ? log : "it-" + name + (wildFly ? "-wildfly" : "") + ".log");
                 Files.createDirectories(logFile.getParent());
                 return wildFly ? startWildFly(deployed, target, logFile) : startPayara(deployed, target, logFile);
             } catch (IOException e) {
@@ -461,7 +487,8 @@ public final class HeraldServer implements AutoCloseable {
                 long t0 = System.nanoTime();
                 Process process = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(logFile.toFile()).start();
-                HeraldServer server = new HeraldServer(name, port, port, process, process.toHandle(), logFile, null);
+                HeraldServer server = new HeraldServer(false, name, port, port, process, process.toHandle(), logFile,
+                        null);
                 try {
                     return ready(server, t0);
                 } catch (DeployFailed e) {
@@ -560,7 +587,7 @@ public final class HeraldServer implements AutoCloseable {
                 builder.environment().put("JAVA_OPTS", String.join(" ", javaOptions));
                 Process process = builder.start();
                 ProcessHandle jvm = awaitPid(process, pidFile, logFile);
-                HeraldServer server = new HeraldServer(name, port, managementPort, process, jvm, logFile, receiver);
+                HeraldServer server = new HeraldServer(true, name, port, managementPort, process, jvm, logFile, receiver);
                 return ready(server, t0);
             } catch (RuntimeException | IOException e) {
                 if (receiver != null) {

@@ -92,6 +92,18 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Starts the server again with nothing of its data: what a Redis restarted without persistence holds. */
+    public void startAgainEmpty() {
+        try (var files = Files.list(dir)) {
+            for (Path file : files.filter(path -> !path.getFileName().toString().equals("redis.log")).toList()) {
+                deleteRecursively(file);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot empty " + dir, e);
+        }
+        startAgain();
+    }
+
     /** Stops the server (SIGTERM: with AOF it keeps what it acknowledged) and waits for it to exit. */
     public void stop() {
         if (process == null) {

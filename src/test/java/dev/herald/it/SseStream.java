@@ -12,35 +12,51 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** A text/event-stream client on the JDK HttpClient, parsing frames as EventSource does. */
 public final class SseStream extends EventStream {
     private final HttpResponse<InputStream> response;
     private final Thread reader;
     private final List<String> rawLines = new ArrayList<>();
+    /** Also gets every item, or null. */
+    private final Consumer<Received> also;
 
-    private SseStream(HttpResponse<InputStream> response) {
+    private SseStream(HttpResponse<InputStream> response, Consumer<Received> also) {
         this.response = response;
+        this.also = also;
         this.reader = new Thread(this::read, "sse-test-reader");
         reader.setDaemon(true);
         reader.start();
     }
 
     public static SseStream open(HeraldServer server, String query, String lastEventIdHeader) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("/api/events?" + query))
-                .header("Accept", "text/event-stream");
+        return open(server.uri("/api/events?" + query), lastEventIdHeader, null);
+    }
+
+    /** A stream at any URI (a load balancer's); {@code also} receives every item too (may be null). */
+    public static SseStream open(URI uri, String lastEventIdHeader, Consumer<Received> also) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
         if (lastEventIdHeader != null) {
             request.header("Last-Event-ID", lastEventIdHeader);
         }
         try {
             HttpResponse<InputStream> response = Http.CLIENT
                     .send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            return new SseStream(response);
+            return new SseStream(response, also);
         } catch (IOException e) {
-            throw new AssertionError("cannot open " + query, e);
+            throw new AssertionError("cannot open " + uri, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    protected void add(Received item) {
+        super.add(item);
+        if (also != null) {
+            also.accept(item);
         }
     }
 

@@ -1,0 +1,86 @@
+package dev.herald.it;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An SSE client that behaves like EventSource across failures: when its stream ends or cannot be opened it
+ * connects again, with {@code Last-Event-ID} of the last event it received, until it is closed. Everything
+ * received over all connections is kept in order; {@link #nodes()} names the node (X-Herald-Node) that
+ * served each connection.
+ */
+public final class ResumingSseClient extends EventStream {
+    /** Between attempts, as EventSource waits its retry time (Herald's hint is about 2 s; shorter here). */
+    private static final Duration RETRY = Duration.ofMillis(250);
+
+    private final URI uri;
+    private final List<String> nodes = new CopyOnWriteArrayList<>();
+    private final List<Integer> refusals = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private volatile SseStream current;
+    private volatile boolean closed;
+
+    private ResumingSseClient(URI uri) {
+        this.uri = uri;
+        this.thread = new Thread(this::run, "resuming-sse-" + uri.getPort());
+        thread.setDaemon(true);
+    }
+
+    public static ResumingSseClient open(URI uri) {
+        ResumingSseClient client = new ResumingSseClient(uri);
+        client.thread.start();
+        return client;
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                SseStream stream = SseStream.open(uri, lastEventId(), this::add);
+                current = stream;
+                if (stream.status() == 200) {
+                    nodes.add(stream.headers().firstValue("X-Herald-Node").orElse("?"));
+                    while (!closed && !stream.awaitEnd(Duration.ofSeconds(1))) {
+                        // streaming
+                    }
+                } else {
+                    refusals.add(stream.status());
+                    stream.close();
+                }
+            } catch (AssertionError | RuntimeException e) {
+                // connection refused or reset while opening: try again, as EventSource does
+            }
+            pause();
+        }
+        end();
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    /** X-Herald-Node of every connection so far, in order. */
+    public List<String> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    /** Statuses of connections that were refused (not 200). */
+    public List<Integer> refusals() {
+        return List.copyOf(refusals);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        SseStream stream = current;
+        if (stream != null) {
+            stream.close();
+        }
+    }
+}
