@@ -16,20 +16,24 @@ public final class ResumingSseClient extends EventStream {
     private static final Duration RETRY = Duration.ofMillis(250);
 
     private final URI uri;
+    /** Last-Event-ID of the first connection (null: live only). */
+    private final String initialLastEventId;
     private final List<String> nodes = new CopyOnWriteArrayList<>();
     private final List<Integer> refusals = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile SseStream current;
     private volatile boolean closed;
 
-    private ResumingSseClient(URI uri) {
+    private ResumingSseClient(URI uri, String initialLastEventId) {
         this.uri = uri;
+        this.initialLastEventId = initialLastEventId;
         this.thread = new Thread(this::run, "resuming-sse-" + uri.getPort());
         thread.setDaemon(true);
     }
 
-    public static ResumingSseClient open(URI uri) {
-        ResumingSseClient client = new ResumingSseClient(uri);
+    /** Starts connecting; the first connection resumes after {@code lastEventId} (null: live only). */
+    public static ResumingSseClient open(URI uri, String lastEventId) {
+        ResumingSseClient client = new ResumingSseClient(uri, lastEventId);
         client.thread.start();
         return client;
     }
@@ -37,7 +41,8 @@ public final class ResumingSseClient extends EventStream {
     private void run() {
         while (!closed) {
             try {
-                SseStream stream = SseStream.open(uri, lastEventId(), this::add);
+                String last = lastEventId();
+                SseStream stream = SseStream.open(uri, last != null ? last : initialLastEventId, this::add);
                 current = stream;
                 if (stream.status() == 200) {
                     nodes.add(stream.headers().firstValue("X-Herald-Node").orElse("?"));
