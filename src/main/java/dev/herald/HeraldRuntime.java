@@ -55,11 +55,6 @@ public class HeraldRuntime {
         HeraldConfig configured = HeraldConfig.from(ConfigProvider.getConfig(HeraldRuntime.class.getClassLoader()));
         Observability observability = Observability.create(Observability.backend(configured.metricsBackend()));
         HeraldMetrics heraldMetrics = observability.metrics();
-        if (configured.sharedLog() && configured.publishToken().isEmpty()) {
-            // a token generated per node cannot work behind a load balancer: each node would accept another one
-            throw new IllegalStateException("herald.backplane=redis needs herald.publish-token (HERALD_PUBLISH_TOKEN):"
-                    + " every node behind the load balancer must accept the same token");
-        }
         EventLog log;
         String logDescription;
         if (configured.sharedLog()) {

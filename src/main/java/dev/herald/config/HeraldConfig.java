@@ -76,8 +76,15 @@ public record HeraldConfig(
             case "redis" -> redis(config, hub, nodeId);
             default -> throw new IllegalArgumentException("herald.backplane: '" + backplane + "' (memory or redis)");
         };
+        Optional<String> token = config.getOptionalValue("herald.publish-token", String.class)
+                .filter(value -> !value.isBlank());
+        if (redis != null && token.isEmpty()) {
+            // a token generated per node cannot work behind a load balancer: each node would accept another one
+            throw new IllegalArgumentException("herald.backplane=redis needs herald.publish-token (HERALD_PUBLISH_TOKEN):"
+                    + " every node behind the load balancer must accept the same token");
+        }
         return new HeraldConfig(hub,
-                config.getOptionalValue("herald.publish-token", String.class).filter(token -> !token.isBlank()),
+                token,
                 integer(config, "herald.max-event-bytes", 64 * 1024),
                 sseEngine,
                 atLeastOne("herald.sse.send-threads", integer(config, "herald.sse.send-threads", 16)),

@@ -84,6 +84,7 @@ class NodeFailoverIT {
             assertTrue(onDoomed * 3 >= JAVA_CLIENTS, "at least a third streamed from the node to kill: " + onDoomed);
 
             doomed.kill();
+            long killed = System.nanoTime();
             for (int i = 10; i < 20; i++) {
                 ids.add(survivor.publish(topic, "{\"n\":" + i + "}"));
             }
@@ -92,6 +93,8 @@ class NodeFailoverIT {
                         "exactly the published ids, in order; connections: " + client.nodes());
                 assertTrue(client.all().stream().noneMatch(item -> item.kind().equals("reset")), "no reset");
             }
+            System.out.printf("%d of %d Java clients streamed from node-c; all had the 20 events %.1f s after the"
+                    + " SIGKILL%n", onDoomed, JAVA_CLIENTS, (System.nanoTime() - killed) / 1e9);
             assertTrue(clients.stream().filter(client -> client.nodes().get(0).equals("node-c"))
                     .allMatch(client -> client.nodes().get(client.nodes().size() - 1).equals("node-b")),
                     "the killed node's clients continued on node-b");

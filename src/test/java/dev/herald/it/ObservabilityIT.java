@@ -96,7 +96,7 @@ class ObservabilityIT {
             "herald_delivery_latency_seconds_bucket", "herald_delivery_latency_seconds_sum",
             "herald_delivery_latency_seconds_count",
             "herald_resumes_total", "herald_requests_rejected_total",
-            "herald_topics", "herald_history_events", "herald_history_bytes", "herald_backplane_up",
+            "herald_topics", "herald_history_events", "herald_history_bytes", "herald_backplane_up", "herald_backplane_lag_seconds",
             "process_open_fds", "process_max_fds", "process_cpu_seconds_total", "process_start_time_seconds",
             "jvm_memory_used_bytes", "jvm_memory_max_bytes", "jvm_memory_committed_bytes",
             "jvm_gc_collection_seconds_total",
@@ -326,6 +326,7 @@ class ObservabilityIT {
         checks.add(() -> assertEquals(HeraldDeployment.QUEUE_MAX_EVENTS, sum(series, "herald_queue_max_events"), 0.0,
                 "herald_queue_max_events is the configured herald.queue.max-events"));
         checks.add(() -> assertEquals(1.0, sum(series, "herald_backplane_up"), 0.0, "the in-memory log is always up"));
+        checks.add(() -> assertEquals(0.0, sum(series, "herald_backplane_lag_seconds"), 0.0, "no lag without a backplane"));
         for (Series one : series) {
             if (!one.name().startsWith("herald_")) {
                 continue;
