@@ -271,21 +271,9 @@ public final class HeraldServer implements AutoCloseable {
     }
 
     private static String jcmd(long pid, String command) {
-        try {
-            Process jcmd = new ProcessBuilder(javaTool("jcmd"), Long.toString(pid), command)
-                    .redirectErrorStream(true).start();
-            String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
-                throw new IllegalStateException("jcmd " + command + " failed: " + output);
-            }
-            return output;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Processes.run(List.of(javaTool("jcmd"), Long.toString(pid), command), Map.of(), Duration.ofSeconds(60));
     }
+
 
     /**
      * Stops the server (SIGTERM to its JVM, so Herald closes its clients with a reason); safe to call twice.

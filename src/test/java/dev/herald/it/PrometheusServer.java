@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Prometheus process (Debian's {@code prometheus} package, /usr/bin/prometheus) on a free loopback
@@ -132,15 +131,7 @@ final class PrometheusServer implements AutoCloseable {
     /** Stops Prometheus (SIGTERM, then SIGKILL) and deletes its TSDB; safe to call twice. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        Processes.stop(process);
         if (Files.exists(dataDir)) {
             try (var paths = Files.walk(dataDir)) {
                 for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {

@@ -85,6 +85,48 @@ class ScaleOutIT {
 
     @Test
     @Order(2)
+    void everyResponseNamesTheNodeThatServedIt() throws Exception {
+        for (HeraldServer node : List.of(nodes.payara, nodes.wildFly)) {
+            String expected = node == nodes.payara ? "node-a" : "node-b";
+            Publisher publisher = new Publisher(node);
+            HttpResponse<String> page = publisher.get("/");
+            HttpResponse<String> refused = publisher.post("any", "{}", Map.of("Content-Type", "application/json"));
+            HttpResponse<String> badRequest = publisher.get("/api/events?topic=");
+            assertEquals(200, page.statusCode());
+            assertEquals(401, refused.statusCode());
+            assertEquals(400, badRequest.statusCode());
+            for (HttpResponse<String> response : List.of(page, refused, badRequest)) {
+                assertEquals(expected, response.headers().firstValue("X-Herald-Node").orElse(null),
+                        response.uri() + " " + response.statusCode());
+            }
+            String handshake = webSocketHandshake(node);
+            assertTrue(handshake.startsWith("HTTP/1.1 101"), handshake);
+            assertTrue(handshake.toLowerCase(java.util.Locale.ROOT).contains("x-herald-node: " + expected), handshake);
+        }
+    }
+
+    /** The raw answer to a WebSocket upgrade (the JDK client does not show the 101's headers). */
+    private static String webSocketHandshake(HeraldServer node) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /ws/events?topic=handshake HTTP/1.1\r\nHost: 127.0.0.1:" + node.port()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                head.append((char) b);
+            }
+            return head.toString();
+        }
+    }
+
+    @Test
+    @Order(3)
     void thePublishRetriedWithItsIdempotencyKeyOnTheOtherNodeIsOneEvent() {
         String topic = unique("retry");
         try (SseStream stream = subscribed(nodes.wildFly, topic, null)) {
@@ -105,7 +147,7 @@ class ScaleOutIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void theDemoFeedRunsOnOneNodeAtATimeAndTopicInfoComesFromTheStream() throws Exception {
         String holder = nodes.redis.call("GET", "herald:lease:demo-feed");
         assertTrue(holder.equals("node-a") || holder.equals("node-b"), "one node holds the lease: " + holder);
@@ -126,7 +168,7 @@ class ScaleOutIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void twoHundredClientsResumingAtOnceAreAnsweredFromTheRingNotFromRedis() throws Exception {
         String topic = unique("storm");
         List<String> ids = new ArrayList<>();
@@ -166,7 +208,7 @@ class ScaleOutIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theFanOutSpanOnTheOtherNodeIsAChildOfThePublishSpan() {
         String topic = unique("trace");
         String traceId = hex(16);
@@ -203,7 +245,7 @@ class ScaleOutIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void undeployingFromWildFlyStopsEveryRedisClientThreadAndARedeployReadsAgain() {
         String before = nodes.wildFly.threadKinds().keySet().toString();
         assertTrue(before.contains("herald-redis-reader"), before);

@@ -2,6 +2,7 @@ package dev.herald.transport.sse;
 
 import dev.herald.HeraldRuntime;
 import dev.herald.hub.HubException;
+import dev.herald.transport.NodeHeaderFilter;
 import dev.herald.json.JsonSupport;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -39,6 +40,8 @@ final class SseResponses {
     static void reject(HeraldRuntime runtime, HttpServletResponse response, HubException e) throws IOException {
         runtime.metrics().requestRejected("sse", e.reason().label());
         response.reset();
+        // reset() also cleared what the node header filter set
+        response.setHeader(NodeHeaderFilter.HEADER, runtime.config().nodeId());
         int status = status(e);
         response.setStatus(status);
         if (status == 503) {
