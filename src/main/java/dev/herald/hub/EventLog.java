@@ -55,6 +55,14 @@ public interface EventLog extends AutoCloseable {
     /** Receives delivered events; see the class contract. */
     interface Listener {
         void deliver(Event event);
+
+        /**
+         * The log lost history this node may not have delivered (a shared store restarted empty, a stream
+         * recreated: another epoch). Called on the delivery thread before the first event after the loss, so
+         * live subscribers can be told with a reset that what they had may have a gap.
+         */
+        default void historyLost() {
+        }
     }
 
     CompletionStage<Position> append(Append append);

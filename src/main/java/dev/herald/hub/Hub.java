@@ -51,7 +51,17 @@ public final class Hub implements AutoCloseable {
         long tickMillis = Math.max(50, Math.min(settings.heartbeatInterval().toMillis(),
                 settings.writeTimeout().toMillis()) / 4);
         ticker.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
-        log.deliverTo(this::deliver);
+        log.deliverTo(new EventLog.Listener() {
+            @Override
+            public void deliver(Event event) {
+                Hub.this.deliver(event);
+            }
+
+            @Override
+            public void historyLost() {
+                resetLiveSubscribers();
+            }
+        });
     }
 
     public HubSettings settings() {
@@ -118,6 +128,16 @@ public final class Hub implements AutoCloseable {
             }
         }
         fanOutObserver.fannedOut(event, subscriberCount, overflows, start, System.nanoTime());
+    }
+
+    /**
+     * The log lost history: every live subscriber gets a reset for its topics ahead of what is queued, so
+     * a possible gap is never silent (a client then knows to reload its state).
+     */
+    private void resetLiveSubscribers() {
+        for (Subscriber subscriber : registry.all()) {
+            subscriber.announce(new Signal.Reset(List.of(subscriber.topicArray()), null));
+        }
     }
 
     // ---------------------------------------------------------------- subscribe

@@ -138,12 +138,26 @@ public final class Subscriber implements Runnable {
 
     /** Tells the client its subscription changed; sent ahead of queued events. */
     void announce(Signal.Subscribed subscribed) {
+        announce(subscribed, null);
+    }
+
+    /** Tells the client its history may have a gap (the log lost some); sent ahead of queued events. */
+    void announce(Signal.Reset reset) {
+        announce(null, reset);
+    }
+
+    private void announce(Signal.Subscribed subscribed, Signal.Reset reset) {
         boolean submit;
         synchronized (this) {
             if (closed) {
                 return;
             }
-            pendingSubscribed = subscribed;
+            if (subscribed != null) {
+                pendingSubscribed = subscribed;
+            }
+            if (reset != null) {
+                pendingReset = reset;
+            }
             submit = !scheduled && !inFlight && !awaitingWritable;
             if (submit) {
                 scheduled = true;

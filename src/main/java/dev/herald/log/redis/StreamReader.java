@@ -183,8 +183,10 @@ final class StreamReader implements Runnable {
         ring.restart(floor);
         epoch = next;
         if (previous != null) {
+            listener.historyLost();
             LOG.log(Level.WARNING, "Redis log: {0} has a new epoch {1} (was {2}): the stream was deleted or Redis lost"
-                    + " its data; clients resuming from ids of the old epoch get a reset", settings.streamKey(), name,
+                    + " its data; live connections and clients resuming from ids of the old epoch get a reset",
+                    settings.streamKey(), name,
                     previous.name());
         }
         return next;

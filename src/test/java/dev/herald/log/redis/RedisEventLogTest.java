@@ -58,7 +58,7 @@ class RedisEventLogTest {
     }
 
     /** A started log ("node") and what it delivers. */
-    private record Node(RedisEventLog log, List<Event> delivered) {
+    private record Node(RedisEventLog log, List<Event> delivered, java.util.concurrent.atomic.AtomicInteger losses) {
         List<String> ids() {
             return delivered.stream().map(Event::id).toList();
         }
@@ -70,9 +70,22 @@ class RedisEventLogTest {
         RedisEventLog log = new RedisEventLog(settings);
         logs.add(log);
         List<Event> delivered = new CopyOnWriteArrayList<>();
-        log.deliverTo(delivered::add);
+        java.util.concurrent.atomic.AtomicInteger losses = new java.util.concurrent.atomic.AtomicInteger();
+        log.deliverTo(new EventLog.Listener() {
+            @Override
+            public void deliver(Event event) {
+                delivered.add(event);
+            }
+
+            @Override
+            public void historyLost() {
+                // before the first event of the new epoch
+                losses.incrementAndGet();
+                assertEquals(1, delivered.size());
+            }
+        });
         await(log::up, "the log reaches Redis");
-        return new Node(log, delivered);
+        return new Node(log, delivered, losses);
     }
 
     private static Position append(EventLog log, String topic, String body, String key) {
@@ -180,6 +193,7 @@ class RedisEventLogTest {
         assertNotEquals(old.substring(0, 8), fresh.substring(0, 8), "a new epoch");
         await(() -> a.delivered.size() == 2, "the new stream's entry is read");
         assertEquals(fresh, a.delivered.get(1).id());
+        assertEquals(1, a.losses.get(), "the hub was told history was lost");
         assertTrue(a.delivered.get(1).sequence() > a.delivered.get(0).sequence());
         EventLog.Replay replay = a.log.readAfter(a.log.position(old), new String[] {"t"});
         assertEquals(List.of("t"), replay.reset().topics());
