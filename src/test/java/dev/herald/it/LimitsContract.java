@@ -57,6 +57,7 @@ interface LimitsContract extends OnHerald {
     private static void assertRefusedBeforeAnyStreamByte(SseStream refused, String reason) {
         assertEquals(503, refused.status(), "status");
         assertEquals("5", refused.headers().firstValue("Retry-After").orElse(null), "Retry-After");
+        assertTrue(refused.headers().firstValue("X-Herald-Node").isPresent(), "the node is named on refusals too");
         assertTrue(refused.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
                 "content type " + refused.headers().map());
         refused.awaitEnd();
