@@ -8,16 +8,7 @@ import java.util.List;
  * {@code sensors.*}, or {@code *}. Topics matching nothing use drop-oldest.
  */
 public final class TopicPolicies {
-    private record Rule(String pattern, OverflowPolicy policy) {
-        boolean matches(String topic) {
-            if (pattern.equals("*")) {
-                return true;
-            }
-            if (pattern.endsWith("*")) {
-                return topic.startsWith(pattern.substring(0, pattern.length() - 1));
-            }
-            return topic.equals(pattern);
-        }
+    private record Rule(TopicSelector selector, OverflowPolicy policy) {
     }
 
     private final List<Rule> rules;
@@ -38,7 +29,8 @@ public final class TopicPolicies {
                 if (eq <= 0) {
                     throw new IllegalArgumentException("policy entry '" + entry.trim() + "' is not pattern=policy");
                 }
-                rules.add(new Rule(entry.substring(0, eq).trim(), OverflowPolicy.parse(entry.substring(eq + 1))));
+                rules.add(new Rule(new TopicSelector(entry.substring(0, eq).trim()),
+                        OverflowPolicy.parse(entry.substring(eq + 1))));
             }
         }
         return new TopicPolicies(rules);
@@ -46,7 +38,7 @@ public final class TopicPolicies {
 
     public OverflowPolicy forTopic(String topic) {
         for (Rule rule : rules) {
-            if (rule.matches(topic)) {
+            if (rule.selector.matches(topic)) {
                 return rule.policy;
             }
         }
@@ -57,7 +49,7 @@ public final class TopicPolicies {
     public String toString() {
         StringBuilder text = new StringBuilder();
         for (Rule rule : rules) {
-            text.append(text.length() == 0 ? "" : ",").append(rule.pattern).append('=').append(rule.policy);
+            text.append(text.length() == 0 ? "" : ",").append(rule.selector).append('=').append(rule.policy);
         }
         return text.toString();
     }

@@ -62,6 +62,14 @@ class PackageRulesTest {
     }
 
     @Test
+    void securityIsPlainJavaOnNimbus() {
+        classes().that().resideInAPackage("dev.herald.security..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.herald.security..", "dev.herald.hub..",
+                        "java..", "com.nimbusds..")
+                .check(MAIN);
+    }
+
+    @Test
     void onlyTheRedisLogKnowsLettuce() {
         noClasses().that().resideOutsideOfPackage("dev.herald.log.redis..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..", "io.netty..", "reactor..")

@@ -1,0 +1,39 @@
+package dev.herald.security;
+
+import dev.herald.hub.TopicSelector;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a verified token allows: the topics its holder may publish to and subscribe to, until when.
+ *
+ * @param subject   the token's {@code sub} (null for the operator token and for tokens without one)
+ * @param expiresAt when the token stops being valid (a live connection is closed then), or null: never
+ * @param operator  the static operator token: everything, and the operator endpoints
+ */
+public record Grants(String subject, List<TopicSelector> publish, List<TopicSelector> subscribe, Instant expiresAt,
+                     boolean operator) {
+    /** No token: public topics only, no publishing. */
+    public static final Grants ANONYMOUS = new Grants(null, List.of(), List.of(), null, false);
+    public static final Grants OPERATOR = new Grants(null, List.of(new TopicSelector("*")),
+            List.of(new TopicSelector("*")), null, true);
+
+    public boolean mayPublish(String topic) {
+        return TopicSelector.anyMatches(publish, topic);
+    }
+
+    public boolean maySubscribe(String topic) {
+        return TopicSelector.anyMatches(subscribe, topic);
+    }
+
+    /** Whether these grants cover at least what {@code before} allowed for the given topics (a renewal). */
+    public boolean covers(List<String> topics) {
+        for (String topic : topics) {
+            if (!maySubscribe(topic)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
