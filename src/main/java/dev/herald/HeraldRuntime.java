@@ -8,6 +8,7 @@ import dev.herald.log.MemoryEventLog;
 import dev.herald.log.redis.RedisEventLog;
 import dev.herald.observability.Observability;
 import dev.herald.publish.PublishService;
+import dev.herald.security.AccessControl;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -33,6 +34,7 @@ public class HeraldRuntime {
     private volatile HeraldMetrics metrics;
     private volatile Hub hub;
     private volatile PublishService publisher;
+    private volatile AccessControl access;
     private volatile Thread shutdownHook;
     private final AtomicBoolean stopped = new AtomicBoolean();
     /** Open until stop() has closed every client. */
@@ -70,9 +72,11 @@ public class HeraldRuntime {
         Hub created = new Hub(configured.hub(), log, heraldMetrics, observability.tracing().fanOutObserver());
         observability.bind(created);
         String token = configured.publishToken().orElseGet(HeraldRuntime::generatedToken);
+        AccessControl control = new AccessControl(configured.security().withOperatorToken(token));
         config = configured;
         metrics = heraldMetrics;
-        publisher = new PublishService(log, configured, token, heraldMetrics, observability.tracing());
+        access = control;
+        publisher = new PublishService(log, configured, control, heraldMetrics, observability.tracing());
         // published last: readers that see the hub see everything else too
         hub = created;
         // Payara Micro stops on SIGTERM without undeploying (no @PreDestroy): this hook still tells every
@@ -106,6 +110,12 @@ public class HeraldRuntime {
     public HeraldMetrics metrics() {
         ensureStarted();
         return metrics;
+    }
+
+    /** Who may publish and subscribe (tokens, scopes, private topics, origins). */
+    public AccessControl access() {
+        ensureStarted();
+        return access;
     }
 
     public PublishService publisher() {

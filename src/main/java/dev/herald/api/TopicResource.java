@@ -6,6 +6,9 @@ import dev.herald.hub.HubException;
 import dev.herald.hub.Topics;
 import dev.herald.publish.PublishException;
 import dev.herald.publish.PublishService;
+import dev.herald.security.AccessControl;
+import dev.herald.security.AuthException;
+import dev.herald.security.Grants;
 import dev.herald.json.JsonSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,6 +18,8 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -38,7 +43,6 @@ import static dev.herald.json.JsonSupport.JSON;
 @Path("/topics/{topic}")
 @ApplicationScoped
 public class TopicResource {
-    private static final String BEARER = "Bearer ";
     /** Seconds a publisher refused for a temporary reason (limits, log unavailable) should wait. */
     static final String RETRY_AFTER_SECONDS = "5";
 
@@ -51,14 +55,15 @@ public class TopicResource {
                             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                             @HeaderParam("Idempotency-Key") String idempotencyKey,
                             @HeaderParam("traceparent") String traceParent,
+                            @HeaderParam("Origin") String origin,
+                            @HeaderParam(HttpHeaders.HOST) String host,
+                            @Context HttpHeaders headers,
                             InputStream body) {
         PublishService publisher = runtime.publisher();
         try {
-            String token = authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                    ? authorization.substring(BEARER.length()).trim() : null;
-            if (!publisher.authorized(token)) {
-                throw new PublishException(401, "unauthorized", "send Authorization: Bearer <herald.publish-token>");
-            }
+            AccessControl access = runtime.access();
+            Cookie cookie = headers.getCookies().get(access.settings().cookie());
+            Grants grants = access.publisher(authorization, cookie == null ? null : cookie.getValue(), origin, host);
             String problem = Topics.problemWith(topic);
             if (problem != null) {
                 throw new PublishException(400, "invalid-topic", problem);
@@ -67,7 +72,7 @@ public class TopicResource {
                 throw new PublishException(415, "unsupported-media-type", "send Content-Type: application/json");
             }
             String json = readUtf8(body, publisher.maxEventBytes());
-            return publisher.publish(topic, json, idempotencyKey, traceParent).handle((id, failure) -> {
+            return publisher.publish(grants, topic, json, idempotencyKey, traceParent).handle((id, failure) -> {
                 if (failure == null) {
                     return Response.accepted(JSON.createObjectBuilder().add("id", id).build().toString())
                             .type(MediaType.APPLICATION_JSON).build();
@@ -79,6 +84,10 @@ public class TopicResource {
                 publisher.rejected("internal-error");
                 return error(500, "internal-error", "the publish failed: " + cause);
             });
+        } catch (AuthException e) {
+            publisher.rejected(e.reason());
+            return CompletableFuture.completedFuture(Response.fromResponse(error(e.status(), e.reason(), e.getMessage()))
+                    .header(HttpHeaders.WWW_AUTHENTICATE, e.wwwAuthenticate()).build());
         } catch (PublishException e) {
             publisher.rejected(e.reason());
             return CompletableFuture.completedFuture(error(e.status(), e.reason(), e.getMessage()));

@@ -1,15 +1,20 @@
 package dev.herald.config;
 
 import dev.herald.hub.HubSettings;
+import dev.herald.hub.TopicSelector;
 import dev.herald.log.redis.RedisSettings;
+import dev.herald.security.SecuritySettings;
 import dev.herald.hub.TopicPolicies;
 import org.eclipse.microprofile.config.Config;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -30,7 +35,8 @@ public record HeraldConfig(
         Duration demoInterval,
         String metricsBackend,
         String nodeId,
-        RedisSettings redis) {
+        RedisSettings redis,
+        SecuritySettings security) {
 
     /** True when the nodes share a Redis log (herald.backplane=redis); {@link #redis()} is null otherwise. */
     public boolean sharedLog() {
@@ -95,7 +101,64 @@ public record HeraldConfig(
                 duration(config, "herald.demo.interval", Duration.ofMillis(250)),
                 string(config, "herald.metrics", "auto"),
                 nodeId,
-                redis);
+                redis,
+                checked(security(config, token)));
+    }
+
+    private static SecuritySettings security(Config config, Optional<String> token) {
+        String publicKeys = optional(config, "herald.jwt.public-keys")
+                .map(value -> value.contains("-----BEGIN") ? value : readText("herald.jwt.public-keys", value))
+                .orElse(null);
+        return new SecuritySettings(token,
+                optional(config, "herald.jwt.hmac-secret").map(secret -> secret.getBytes(StandardCharsets.UTF_8))
+                        .orElse(null),
+                publicKeys,
+                optional(config, "herald.jwt.jwks-url").map(URI::create).orElse(null),
+                optional(config, "herald.jwt.algorithm"),
+                config.getOptionalValue("herald.jwt.require-exp", Boolean.class).orElse(true),
+                optional(config, "herald.jwt.issuer").orElse(null),
+                optional(config, "herald.jwt.audience").orElse(null),
+                string(config, "herald.jwt.claim", "herald").trim(),
+                TopicSelector.parseList(string(config, "herald.private-topics", "")),
+                string(config, "herald.jwt.cookie", "heraldAuthorization").trim(),
+                config.getOptionalValue("herald.jwt.query-token", Boolean.class).orElse(false),
+                List.of(string(config, "herald.allowed-origins", "").split(",")).stream().map(String::trim)
+                        .filter(origin -> !origin.isEmpty()).map(HeraldConfig::origin).toList(),
+                config.getOptionalValue("herald.allow-missing-origin", Boolean.class).orElse(true),
+                config.getOptionalValue("herald.cors.allow-credentials", Boolean.class).orElse(false),
+                duration(config, "herald.jwt.jwks-timeout", Duration.ofSeconds(2)));
+    }
+
+    private static SecuritySettings checked(SecuritySettings security) {
+        if (security.corsAllowCredentials() && security.allowedOrigins().contains("*")) {
+            throw new IllegalArgumentException("herald.cors.allow-credentials=true needs explicit herald.allowed-origins,"
+                    + " not *: a credentialed CORS answer must name the origin");
+        }
+        return security;
+    }
+
+    /** An origin as browsers send it: scheme://host[:port], no path, no trailing slash. */
+    private static String origin(String value) {
+        if (value.equals("*")) {
+            return value;
+        }
+        URI uri = URI.create(value);
+        if (uri.getScheme() == null || uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty())) {
+            throw new IllegalArgumentException("herald.allowed-origins: '" + value + "' is not scheme://host[:port]");
+        }
+        return value.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static Optional<String> optional(Config config, String key) {
+        return config.getOptionalValue(key, String.class).filter(value -> !value.isBlank());
+    }
+
+    private static String readText(String key, String path) {
+        try {
+            return Files.readString(Path.of(path.trim()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(key + ": neither PEM text nor a readable file: " + path, e);
+        }
     }
 
     private static RedisSettings redis(Config config, HubSettings hub, String nodeId) {

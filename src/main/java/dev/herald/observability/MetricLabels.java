@@ -12,7 +12,8 @@ final class MetricLabels {
     static final List<String> REJECT_ENDPOINTS = List.of("publish", "sse", "ws");
     static final List<String> REJECT_REASONS = List.of("unauthorized", "invalid-topic", "unsupported-media-type",
             "too-large", "invalid-json", "no-topics", "too-many-topics", "topic-limit", "connection-limit",
-            "bad-message", "closed", "backplane-unavailable", "idempotency-key-reused", "internal-error");
+            "bad-message", "closed", "backplane-unavailable", "idempotency-key-reused", "internal-error",
+            "invalid-token", "insufficient-scope", "forbidden-origin");
 
     private MetricLabels() {
     }

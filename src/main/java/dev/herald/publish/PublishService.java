@@ -7,6 +7,9 @@ import dev.herald.hub.HubException;
 import dev.herald.hub.OverflowPolicy;
 import dev.herald.hub.Topics;
 import dev.herald.observability.Tracing;
+import dev.herald.security.AccessControl;
+import dev.herald.security.AuthException;
+import dev.herald.security.Grants;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -31,14 +34,15 @@ import static dev.herald.json.JsonSupport.JSON;
 public final class PublishService {
     private final EventLog log;
     private final HeraldConfig config;
-    private final byte[] token;
+    private final AccessControl access;
     private final HeraldMetrics metrics;
     private final Tracing tracing;
 
-    public PublishService(EventLog log, HeraldConfig config, String token, HeraldMetrics metrics, Tracing tracing) {
+    public PublishService(EventLog log, HeraldConfig config, AccessControl access, HeraldMetrics metrics,
+                          Tracing tracing) {
         this.log = log;
         this.config = config;
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.access = access;
         this.metrics = metrics;
         this.tracing = tracing;
     }
@@ -47,14 +51,25 @@ public final class PublishService {
         return config.maxEventBytes();
     }
 
-    /** Constant-time check of a presented bearer token. */
-    public boolean authorized(String presented) {
-        return presented != null
-                && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
+    /**
+     * A publish by a client whose credential gave these grants: every client publish path (HTTP, WebSocket)
+     * comes through here, so the scope check is the same everywhere.
+     *
+     * @throws AuthException when the grants do not allow the topic (after the topic itself was checked)
+     */
+    public CompletionStage<String> publish(Grants grants, String topic, String json, String idempotencyKey,
+                                           String traceParent) {
+        String problem = Topics.problemWith(topic);
+        if (problem != null) {
+            throw new PublishException(400, "invalid-topic", problem);
+        }
+        access.checkPublish(grants, topic);
+        return publish(topic, json, idempotencyKey, traceParent);
     }
 
     /**
-     * Publishes JSON text to a topic; the stage completes with the event's id once the log stored it.
+     * Publishes JSON text to a topic, trusted (the demo feed; clients come through the grants-checking
+     * overload); the stage completes with the event's id once the log stored it.
      *
      * @throws PublishException with the HTTP status and reason for anything that is not publishable; the
      *                          stage fails with a {@link HubException} when the log refuses

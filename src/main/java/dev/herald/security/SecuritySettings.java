@@ -37,6 +37,13 @@ public record SecuritySettings(Optional<String> operatorToken, byte[] hmacSecret
     /** Clock skew tolerated on exp and nbf. */
     public static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
+    /** The same with the operator token the runtime generated (none was configured). */
+    public SecuritySettings withOperatorToken(String token) {
+        return new SecuritySettings(Optional.of(token), hmacSecret, publicKeysPem, jwksUrl, algorithm, requireExp,
+                issuer, audience, claim, privateTopics, cookie, queryToken, allowedOrigins, allowMissingOrigin,
+                corsAllowCredentials, jwksTimeout);
+    }
+
     public boolean jwtConfigured() {
         return hmacSecret != null || publicKeysPem != null || jwksUrl != null;
     }

@@ -45,7 +45,8 @@ public final class TokenVerifier {
                 exact.issuer(settings.issuer());
             }
             DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                    settings.audience() == null ? null : Set.of(settings.audience()), exact.build(), required, null);
+                    settings.audience() == null ? null : new HashSet<>(Set.of(settings.audience())), exact.build(),
+                    required, new HashSet<>());
             claims.setMaxClockSkew((int) SecuritySettings.CLOCK_SKEW.toSeconds());
             processor.setJWTClaimsSetVerifier(claims);
         } else {

@@ -84,7 +84,9 @@ public final class HeraldDeployment {
         WebArchive archive = ShrinkWrap.create(ZipImporter.class, "herald.war").importFrom(war.toFile())
                 .as(WebArchive.class);
         String properties = "config_ordinal=150\n" + all.entrySet().stream()
-                .map(setting -> setting.getKey() + "=" + setting.getValue())
+                // a properties file: backslashes and line breaks (PEM keys) escaped
+                .map(setting -> setting.getKey() + "=" + setting.getValue().replace("\\", "\\\\")
+                        .replace("\n", "\\n"))
                 .collect(Collectors.joining("\n", "", "\n"));
         archive.addAsLibrary(ShrinkWrap.create(JavaArchive.class, "herald-it-config.jar")
                 .addAsManifestResource(new StringAsset(properties), "microprofile-config.properties"));

@@ -323,7 +323,7 @@ class ObservabilityIT {
         checks.add(() -> assertTrue(sum(series, "herald_resumes_total", "outcome", "exact") >= 1, "exact resume counted"));
         checks.add(() -> assertTrue(sum(series, "herald_resumes_total", "outcome", "reset") >= 1, "reset counted"));
         checks.add(() -> assertTrue(sum(series, "herald_requests_rejected_total", "endpoint", "publish",
-                "reason", "unauthorized") >= 1, "rejected publish counted"));
+                "reason", "invalid-token") >= 1, "rejected publish counted"));
         checks.add(() -> assertEquals(HeraldDeployment.QUEUE_MAX_EVENTS, sum(series, "herald_queue_max_events"), 0.0,
                 "herald_queue_max_events is the configured herald.queue.max-events"));
         checks.add(() -> assertEquals(1.0, sum(series, "herald_backplane_up"), 0.0, "the in-memory log is always up"));

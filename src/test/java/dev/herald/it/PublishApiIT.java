@@ -141,7 +141,7 @@ class PublishApiIT {
                         headers("Content-Type", "application/json"), 401, "unauthorized"),
                 new BadPublish("wrong token", topic, "{\"n\":2}",
                         headers("Authorization", "Bearer not-" + HeraldServer.TOKEN, "Content-Type", "application/json"),
-                        401, "unauthorized"),
+                        401, "invalid-token"),
                 new BadPublish("token without Bearer scheme", topic, "{\"n\":3}",
                         headers("Authorization", HeraldServer.TOKEN, "Content-Type", "application/json"),
                         401, "unauthorized"),

@@ -99,29 +99,9 @@ class ScaleOutIT {
                 assertEquals(expected, response.headers().firstValue("X-Herald-Node").orElse(null),
                         response.uri() + " " + response.statusCode());
             }
-            String handshake = webSocketHandshake(node);
+            String handshake = Http.webSocketHandshake(node.port(), "/ws/events?topic=handshake", Map.of());
             assertTrue(handshake.startsWith("HTTP/1.1 101"), handshake);
             assertTrue(handshake.toLowerCase(java.util.Locale.ROOT).contains("x-herald-node: " + expected), handshake);
-        }
-    }
-
-    /** The raw answer to a WebSocket upgrade (the JDK client does not show the 101's headers). */
-    private static String webSocketHandshake(HeraldServer node) throws java.io.IOException {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.port())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET /ws/events?topic=handshake HTTP/1.1\r\nHost: 127.0.0.1:" + node.port()
-                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            java.io.InputStream in = socket.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    break;
-                }
-                head.append((char) b);
-            }
-            return head.toString();
         }
     }
 

@@ -36,7 +36,14 @@ public final class SseStream extends EventStream {
 
     /** A stream at any URI (a load balancer's); {@code also} receives every item too (may be null). */
     public static SseStream open(URI uri, String lastEventIdHeader, Consumer<Received> also) {
+        return open(uri, lastEventIdHeader, also, java.util.Map.of());
+    }
+
+    /** The same with request headers (Authorization, Cookie, Origin). */
+    public static SseStream open(URI uri, String lastEventIdHeader, Consumer<Received> also,
+                                 java.util.Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
+        headers.forEach(request::header);
         if (lastEventIdHeader != null) {
             request.header("Last-Event-ID", lastEventIdHeader);
         }

@@ -7,6 +7,7 @@ import java.io.StringReader;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -24,7 +25,12 @@ public final class WsStream extends EventStream implements WebSocket.Listener {
 
     /** Opens and waits until the server confirms the subscription with its "subscribed" frame. */
     public static WsStream open(HeraldServer server, String query) {
-        WsStream stream = connect(server, query);
+        return open(server, query, Map.of());
+    }
+
+    /** The same with handshake headers (Authorization, Cookie). */
+    public static WsStream open(HeraldServer server, String query, Map<String, String> headers) {
+        WsStream stream = connect(server, query, headers);
         try {
             stream.subscribed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -38,9 +44,15 @@ public final class WsStream extends EventStream implements WebSocket.Listener {
 
     /** Opens without waiting for the subscription (for requests the server refuses). */
     public static WsStream connect(HeraldServer server, String query) {
+        return connect(server, query, Map.of());
+    }
+
+    public static WsStream connect(HeraldServer server, String query, Map<String, String> headers) {
         WsStream stream = new WsStream();
         try {
-            stream.socket = Http.CLIENT.newWebSocketBuilder()
+            WebSocket.Builder builder = Http.CLIENT.newWebSocketBuilder();
+            headers.forEach(builder::header);
+            stream.socket = builder
                     .buildAsync(server.wsUri("/ws/events?" + query), stream).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -4,6 +4,7 @@ import dev.herald.HeraldRuntime;
 import dev.herald.hub.BroadcastGroup;
 import dev.herald.hub.Hub;
 import dev.herald.hub.HubException;
+import dev.herald.security.AuthException;
 import dev.herald.json.JsonSupport;
 import dev.herald.transport.SubscribeRequest;
 import jakarta.annotation.PreDestroy;
@@ -17,6 +18,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
@@ -46,6 +49,9 @@ public class SseResource {
     public void stream(@QueryParam("topic") List<String> topics,
                        @QueryParam("lastEventId") String queryLastEventId,
                        @HeaderParam("Last-Event-ID") String headerLastEventId,
+                       @HeaderParam("Authorization") String authorization,
+                       @QueryParam("access_token") String queryToken,
+                       @Context HttpHeaders headers,
                        @Context SseEventSink eventSink, @Context Sse sse, @Context HttpServletResponse response) {
         Hub hub = runtime.hub();
         SubscribeRequest subscribe = SubscribeRequest.of(topics.toArray(String[]::new), headerLastEventId,
@@ -54,6 +60,16 @@ public class SseResource {
             hub.validate(subscribe.topics());
         } catch (HubException e) {
             throw refused(e);
+        }
+        try {
+            Cookie cookie = headers.getCookies().get(runtime.access().settings().cookie());
+            runtime.access().subscriber(subscribe.topics(), authorization, cookie == null ? null : cookie.getValue(),
+                    queryToken);
+        } catch (AuthException e) {
+            runtime.metrics().requestRejected("sse", e.reason());
+            throw new WebApplicationException(Response.status(e.status()).type(MediaType.APPLICATION_JSON)
+                    .header("WWW-Authenticate", e.wwwAuthenticate())
+                    .entity(JsonSupport.error(e.reason(), e.getMessage())).build());
         }
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");

@@ -2,6 +2,7 @@ package dev.herald.transport.sse;
 
 import dev.herald.HeraldRuntime;
 import dev.herald.hub.HubException;
+import dev.herald.security.AuthException;
 import dev.herald.transport.NodeHeaderFilter;
 import dev.herald.json.JsonSupport;
 import jakarta.servlet.http.HttpServletResponse;
@@ -37,6 +38,19 @@ final class SseResponses {
      * Answers a refused subscription before any stream byte: the status, Retry-After for 503, the JSON reason.
      * The response may already carry the stream's headers (not committed): they are reset.
      */
+    /** A refused credential or scope, before any stream byte: 401/403, WWW-Authenticate, the JSON reason. */
+    static void reject(HeraldRuntime runtime, HttpServletResponse response, AuthException e) throws IOException {
+        runtime.metrics().requestRejected("sse", e.reason());
+        response.reset();
+        response.setHeader(NodeHeaderFilter.HEADER, runtime.config().nodeId());
+        response.setStatus(e.status());
+        response.setHeader("WWW-Authenticate", e.wwwAuthenticate());
+        response.setContentType("application/json");
+        byte[] body = JsonSupport.error(e.reason(), e.getMessage()).getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
     static void reject(HeraldRuntime runtime, HttpServletResponse response, HubException e) throws IOException {
         runtime.metrics().requestRejected("sse", e.reason().label());
         response.reset();

@@ -3,9 +3,11 @@ package dev.herald.transport.sse;
 import dev.herald.HeraldRuntime;
 import dev.herald.hub.Hub;
 import dev.herald.hub.HubException;
+import dev.herald.security.AuthException;
 import dev.herald.transport.SubscribeRequest;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -32,6 +34,13 @@ final class SseServlet extends HttpServlet {
             SseResponses.reject(runtime, response, e);
             return;
         }
+        try {
+            runtime.access().subscriber(subscribe.topics(), request.getHeader("Authorization"),
+                    cookie(request, runtime.access().settings().cookie()), request.getParameter("access_token"));
+        } catch (AuthException e) {
+            SseResponses.reject(runtime, response, e);
+            return;
+        }
         SseResponses.streamHeaders(response);
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
@@ -51,5 +60,17 @@ final class SseServlet extends HttpServlet {
         // non-blocking from here; the sink reports "not writable" until the listener is in place
         out.setWriteListener(sink);
         sink.listening();
+    }
+
+    private static String cookie(HttpServletRequest request, String name) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null) {
+            for (Cookie cookie : cookies) {
+                if (cookie.getName().equals(name)) {
+                    return cookie.getValue();
+                }
+            }
+        }
+        return null;
     }
 }

@@ -5,6 +5,8 @@ import dev.herald.hub.CloseReason;
 import dev.herald.hub.Hub;
 import dev.herald.hub.HubException;
 import dev.herald.hub.Subscriber;
+import dev.herald.security.AuthException;
+import dev.herald.security.Grants;
 import dev.herald.transport.SubscribeRequest;
 import static dev.herald.json.JsonSupport.JSON;
 import jakarta.json.JsonArray;
@@ -33,6 +35,8 @@ import java.util.Map;
  */
 public final class WsEndpoint extends Endpoint {
     private static final String SINK = "herald.sink";
+    /** What the session's credential allows (checked again when it subscribes to more topics). */
+    private static final String GRANTS = "herald.grants";
     /** Inbound control messages are tiny; anything larger is refused by the container with 1009. */
     private static final int MAX_INBOUND_BYTES = 16 * 1024;
 
@@ -56,6 +60,20 @@ public final class WsEndpoint extends Endpoint {
         Hub hub = runtime.hub();
         WsSink sink = new WsSink(session);
         session.getUserProperties().put(SINK, sink);
+        Grants grants;
+        try {
+            WsHandshake handshake = session.getUserProperties().get(WsHandshake.KEY) instanceof WsHandshake known
+                    ? known : WsHandshake.NONE;
+            List<String> queryTokens = parameters.get("access_token");
+            grants = runtime.access().subscriber(request.topics(), handshake.authorization(), handshake.cookieToken(),
+                    queryTokens == null || queryTokens.isEmpty() ? null : queryTokens.get(0));
+        } catch (AuthException e) {
+            // a refused handshake shows browsers only 1006: accept, then close with the reason
+            runtime.metrics().requestRejected("ws", e.reason());
+            closeQuietly(session, WsCloses.close(CloseCodes.VIOLATED_POLICY, e.reason(), e.getMessage()));
+            return;
+        }
+        session.getUserProperties().put(GRANTS, grants);
         try {
             hub.subscribe(request.topics(), request.lastEventId(), sink);
         } catch (HubException e) {
@@ -140,12 +158,16 @@ public final class WsEndpoint extends Endpoint {
         }
         try {
             if (type.equals("subscribe")) {
+                Object grants = sink.session().getUserProperties().get(GRANTS);
+                runtime.access().checkSubscribe(grants instanceof Grants known ? known : Grants.ANONYMOUS, topics);
                 runtime.hub().addTopics(subscriber, topics);
             } else {
                 runtime.hub().removeTopics(subscriber, topics);
             }
         } catch (HubException e) {
             refuse(sink, CloseCodes.VIOLATED_POLICY, e.reason().label(), e.getMessage());
+        } catch (AuthException e) {
+            refuse(sink, CloseCodes.VIOLATED_POLICY, e.reason(), e.getMessage());
         }
     }
 

@@ -33,6 +33,9 @@ public final class WsRegistration {
                                                 HandshakeResponse response) {
                         // the 101 names the node too (a servlet filter may not reach the upgrade's headers)
                         response.getHeaders().put("X-Herald-Node", List.of(runtime.config().nodeId()));
+                        // per connection (Jakarta WebSocket 2.1): they become the session's user properties
+                        sec.getUserProperties().put(WsHandshake.KEY, WsHandshake.of(request.getHeaders(),
+                                runtime.access().settings().cookie()));
                     }
                 }).build();
         try {

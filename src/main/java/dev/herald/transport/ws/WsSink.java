@@ -33,6 +33,10 @@ final class WsSink implements Sink, SendHandler {
         this.subscriber = subscriber;
     }
 
+    Session session() {
+        return session;
+    }
+
     Subscriber subscriber() {
         return subscriber;
     }

@@ -1,0 +1,100 @@
+package dev.herald.security;
+
+import java.util.List;
+
+/**
+ * The one place that decides who may publish and subscribe, for every transport and API: which credential
+ * counts (Authorization, then the cookie, then — only if enabled — the query token), what it allows, and
+ * which browser origins may use it.
+ */
+public final class AccessControl {
+    private static final String BEARER = "Bearer ";
+
+    private final SecuritySettings settings;
+    private final TokenVerifier verifier;
+    private final OriginPolicy origins;
+
+    public AccessControl(SecuritySettings settings) {
+        this.settings = settings;
+        this.verifier = new TokenVerifier(settings);
+        this.origins = new OriginPolicy(settings);
+    }
+
+    public SecuritySettings settings() {
+        return settings;
+    }
+
+    public OriginPolicy origins() {
+        return origins;
+    }
+
+    public TokenVerifier verifier() {
+        return verifier;
+    }
+
+    /** The token of an {@code Authorization: Bearer …} header, or null. */
+    public static String bearer(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? authorization.substring(BEARER.length()).trim() : null;
+    }
+
+    /**
+     * A publisher: the bearer token, else the cookie — which, being sent by browsers on their own, needs an
+     * allowed Origin (CSRF). Throws {@link AuthException}.
+     */
+    public Grants publisher(String authorization, String cookieToken, String origin, String host) {
+        String bearer = bearer(authorization);
+        if (bearer != null && !bearer.isEmpty()) {
+            return verifier.verify(bearer);
+        }
+        if (cookieToken != null && !cookieToken.isEmpty()) {
+            if (!origins.allowsCredentialedBrowserRequest(origin, host)) {
+                throw AuthException.forbiddenOrigin("a publish authenticated by cookie needs an allowed Origin");
+            }
+            return verifier.verify(cookieToken);
+        }
+        throw AuthException.missing("send Authorization: Bearer <token> (the publish token or a JWT)");
+    }
+
+    public void checkPublish(Grants grants, String topic) {
+        if (!grants.mayPublish(topic)) {
+            throw AuthException.insufficientScope("the token does not allow publishing to " + topic);
+        }
+    }
+
+    /**
+     * A subscriber of these topics: public topics need nothing (a credential sent with them is not looked
+     * at); private ones (herald.private-topics) need a token whose subscribe scope covers each. The grants
+     * returned carry the token's expiry, at which the connection is closed; {@link Grants#ANONYMOUS} when no
+     * topic is private.
+     */
+    public Grants subscriber(List<String> topics, String authorization, String cookieToken, String queryToken) {
+        List<String> restricted = topics.stream().filter(settings::isPrivate).toList();
+        if (restricted.isEmpty()) {
+            return Grants.ANONYMOUS;
+        }
+        String token = bearer(authorization);
+        if (token == null || token.isEmpty()) {
+            token = cookieToken;
+        }
+        if ((token == null || token.isEmpty()) && settings.queryToken()) {
+            token = queryToken;
+        }
+        if (token == null || token.isEmpty()) {
+            throw AuthException.missing("private topics " + restricted + " need a token: Authorization: Bearer, the "
+                    + settings.cookie() + " cookie" + (settings.queryToken() ? " or access_token" : ""));
+        }
+        Grants grants = verifier.verify(token);
+        checkSubscribe(grants, restricted);
+        return grants;
+    }
+
+    /** Every private topic among these must be covered by the grants' subscribe scope. */
+    public void checkSubscribe(Grants grants, List<String> topics) {
+        for (String topic : topics) {
+            if (settings.isPrivate(topic) && !grants.maySubscribe(topic)) {
+                throw AuthException.insufficientScope("the token does not allow subscribing to " + topic);
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.herald.it;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.herald.security.TestTokens;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Who may publish and subscribe, over the wire: JWT scopes for publishers (HS256, RS256, ES256 tokens minted
+ * here), every kind of invalid token, private topics over SSE and WebSocket by header and by cookie, the
+ * WebSocket Origin check, CORS for SSE, and the CSRF rule for publishes authenticated by cookie.
+ */
+@RunAsClient
+class SecurityIT extends DeployedHerald {
+    private static final TestTokens TOKENS = new TestTokens();
+    private static final String ISSUER = "https://login.test";
+    private static final String ALLOWED_ORIGIN = "https://app.test";
+    private static final String FOREIGN_ORIGIN = "https://evil.test";
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        Map<String, String> settings = new TreeMap<>(HeraldDeployment.COMMON);
+        settings.put("herald.jwt.hmac-secret", TestTokens.HMAC_SECRET);
+        settings.put("herald.jwt.public-keys", TOKENS.publicKeysPem());
+        settings.put("herald.jwt.issuer", ISSUER);
+        settings.put("herald.jwt.audience", "herald");
+        settings.put("herald.private-topics", "private.*");
+        settings.put("herald.allowed-origins", ALLOWED_ORIGIN);
+        settings.put("herald.cors.allow-credentials", "true");
+        return HeraldDeployment.war(settings);
+    }
+
+    @Override
+    public String engine() {
+        return "servlet";
+    }
+
+    private static JWTClaimsSet.Builder claims(String subject, List<String> publish, List<String> subscribe) {
+        return TestTokens.claims(subject, publish, subscribe).issuer(ISSUER).audience("herald");
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private HttpResponse<String> publish(String topic, Map<String, String> headers) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.putIfAbsent("Content-Type", "application/json");
+        return new Publisher(server()).post(topic, "{\"n\":1}", all);
+    }
+
+    private static Map<String, String> bearer(String token) {
+        return Map.of("Authorization", "Bearer " + token);
+    }
+
+    private static void refused(HttpResponse<String> response, int status, String reason) {
+        assertEquals(status, response.statusCode(), response.body());
+        JsonObject body = Json.createReader(new StringReader(response.body())).readObject();
+        assertEquals(reason, body.getString("error"), response.body());
+    }
+
+    @Test
+    void aJwtPublishesWithinItsScopeAndEveryInvalidTokenIs401() {
+        String topic = unique("sec");
+        JWTClaimsSet.Builder scoped = claims("alice", List.of("sec-*"), List.of());
+        for (String token : List.of(TOKENS.hs256(scoped), TOKENS.rs256(scoped), TOKENS.es256(scoped), HeraldServer.TOKEN)) {
+            assertEquals(202, publish(topic, bearer(token)).statusCode(), "allowed: " + token.substring(0, Math.min(10, token.length())));
+        }
+        HttpResponse<String> outside = publish("other", bearer(TOKENS.hs256(scoped)));
+        refused(outside, 403, "insufficient-scope");
+        assertEquals("Bearer error=\"insufficient_scope\"", outside.headers().firstValue("WWW-Authenticate").orElse(null));
+
+        Map<String, String> invalid = new LinkedHashMap<>();
+        invalid.put("expired", TOKENS.hs256(scoped.expirationTime(Date.from(Instant.now().minusSeconds(120)))));
+        invalid.put("not yet valid", TOKENS.hs256(claims("alice", List.of("*"), List.of())
+                .notBeforeTime(Date.from(Instant.now().plusSeconds(120)))));
+        invalid.put("wrong issuer", TOKENS.hs256(TestTokens.claims("alice", List.of("*"), List.of())
+                .issuer("https://evil.test").audience("herald")));
+        invalid.put("wrong audience", TOKENS.hs256(claims("alice", List.of("*"), List.of()).audience("other")));
+        invalid.put("wrong key", new TestTokens().rs256(claims("alice", List.of("*"), List.of())));
+        invalid.put("tampered", TestTokens.tampered(TOKENS.es256(claims("alice", List.of("*"), List.of()))));
+        invalid.put("alg none", TestTokens.unsigned(claims("alice", List.of("*"), List.of())));
+        invalid.put("garbage", "garbage");
+        double before = new Publisher(server()).metric(
+                "herald_requests_rejected_total{endpoint=\"publish\",mp_scope=\"application\",reason=\"invalid-token\"}");
+        invalid.forEach((what, token) -> {
+            HttpResponse<String> response = publish(topic, bearer(token));
+            refused(response, 401, "invalid-token");
+            assertEquals("Bearer error=\"invalid_token\"", response.headers().firstValue("WWW-Authenticate").orElse(null),
+                    what);
+        });
+        refused(publish(topic, Map.of()), 401, "unauthorized");
+        if (!server().onWildFlyRuntime()) {
+            assertEquals(before + invalid.size(), new Publisher(server()).metric(
+                    "herald_requests_rejected_total{endpoint=\"publish\",mp_scope=\"application\",reason=\"invalid-token\"}"),
+                    0.0, "each refusal counted");
+        }
+    }
+
+    @Test
+    void aPrivateTopicNeedsATokenCoveringItByHeaderOrCookieNeverByQueryWhenThatIsOff() {
+        String topic = "private." + unique("p");
+        String token = TOKENS.hs256(claims("bob", List.of(), List.of(topic)));
+        String narrow = TOKENS.hs256(claims("bob", List.of(), List.of("private.other")));
+        assertRefusedBeforeAnyByte(sse(topic, Map.of()), 401, "unauthorized");
+        assertRefusedBeforeAnyByte(sse(topic, bearer(narrow)), 403, "insufficient-scope");
+        assertRefusedBeforeAnyByte(sse(topic + "&access_token=" + token, Map.of()), 401, "unauthorized");
+        assertRefusedBeforeAnyByte(sse(topic, bearer("garbage")), 401, "invalid-token");
+        try (SseStream byHeader = openSse(topic, bearer(token));
+             SseStream byCookie = openSse(topic, Map.of("Cookie", "heraldAuthorization=" + token))) {
+            assertEquals(200, byHeader.status());
+            assertEquals(200, byCookie.status());
+            Poll.until(() -> byHeader.rawLines().contains(": subscribed " + topic)
+                    && byCookie.rawLines().contains(": subscribed " + topic), () -> "both subscribed");
+            String id = new Publisher(server()).publish(topic, "{\"secret\":true}");
+            assertEquals(List.of(id), byHeader.awaitEvents(1).stream().map(Received::id).toList());
+            assertEquals(List.of(id), byCookie.awaitEvents(1).stream().map(Received::id).toList());
+        }
+        try (SseStream open = openSse(unique("public"), Map.of())) {
+            assertEquals(200, open.status(), "public topics need no token");
+        }
+    }
+
+    @Test
+    void aWebSocketForAPrivateTopicIsAcceptedThenClosedWith1008WithoutAToken() {
+        String topic = "private." + unique("w");
+        String token = TOKENS.hs256(claims("carol", List.of(), List.of(topic)));
+        try (WsStream refused = WsStream.connect(server(), "topic=" + topic)) {
+            assertEquals(1008, refused.awaitCloseCode());
+            assertTrue(refused.closeReason().contains("\"error\":\"unauthorized\""), refused.closeReason());
+        }
+        try (WsStream byHeader = WsStream.open(server(), "topic=" + topic, bearer(token));
+             WsStream byCookie = WsStream.open(server(), "topic=" + topic, Map.of("Cookie", "heraldAuthorization=" + token))) {
+            String id = new Publisher(server()).publish(topic, "{}");
+            assertEquals(List.of(id), byHeader.awaitEvents(1).stream().map(Received::id).toList());
+            assertEquals(List.of(id), byCookie.awaitEvents(1).stream().map(Received::id).toList());
+            byHeader.send("{\"type\":\"subscribe\",\"topics\":[\"private.not-mine\"]}");
+            assertEquals(1008, byHeader.awaitCloseCode());
+            assertTrue(byHeader.closeReason().contains("insufficient-scope"), byHeader.closeReason());
+        }
+    }
+
+    @Test
+    void webSocketHandshakesFromAForeignOriginAre403() throws Exception {
+        int port = server().port();
+        String path = "/ws/events?topic=" + unique("origin");
+        assertTrue(Http.webSocketHandshake(port, path, Map.of("Origin", ALLOWED_ORIGIN)).startsWith("HTTP/1.1 101"));
+        assertTrue(Http.webSocketHandshake(port, path, Map.of()).startsWith("HTTP/1.1 101"), "no Origin: not a browser");
+        assertTrue(Http.webSocketHandshake(port, path, Map.of("Origin", "http://127.0.0.1:" + port))
+                .startsWith("HTTP/1.1 101"), "same origin");
+        String foreign = Http.webSocketHandshake(port, path, Map.of("Origin", FOREIGN_ORIGIN));
+        assertTrue(foreign.startsWith("HTTP/1.1 403"), foreign);
+    }
+
+    @Test
+    void corsAnswersTheAllowedOriginOnlyAndNeverReflectsAnother() {
+        String topic = unique("cors");
+        HttpResponse<String> preflight = Http.send(HttpRequest.newBuilder(server().uri("/api/events?topic=" + topic))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", ALLOWED_ORIGIN)
+                .header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "last-event-id").build());
+        assertEquals(204, preflight.statusCode(), preflight.body());
+        assertEquals(ALLOWED_ORIGIN, preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals("true", preflight.headers().firstValue("Access-Control-Allow-Credentials").orElse(null));
+        assertTrue(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").contains("Last-Event-ID"));
+        HttpResponse<String> foreignPreflight = Http.send(HttpRequest.newBuilder(server().uri("/api/events?topic=" + topic))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", FOREIGN_ORIGIN)
+                .header("Access-Control-Request-Method", "GET").build());
+        refused(foreignPreflight, 403, "forbidden-origin");
+        assertFalse(foreignPreflight.headers().firstValue("Access-Control-Allow-Origin").isPresent());
+        try (SseStream allowed = openSse(topic, Map.of("Origin", ALLOWED_ORIGIN));
+             SseStream foreign = openSse(topic, Map.of("Origin", FOREIGN_ORIGIN))) {
+            assertEquals(ALLOWED_ORIGIN, allowed.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+            assertTrue(allowed.headers().allValues("Vary").stream().anyMatch(v -> v.contains("Origin")));
+            assertFalse(foreign.headers().firstValue("Access-Control-Allow-Origin").isPresent(), "never reflected");
+        }
+    }
+
+    @Test
+    void aPublishAuthenticatedByCookieNeedsAnAllowedOrigin() {
+        String topic = unique("csrf");
+        String cookie = "heraldAuthorization=" + TOKENS.hs256(claims("dave", List.of("csrf-*"), List.of()));
+        refused(publish(topic, Map.of("Cookie", cookie)), 403, "forbidden-origin");
+        refused(publish(topic, Map.of("Cookie", cookie, "Origin", FOREIGN_ORIGIN)), 403, "forbidden-origin");
+        assertEquals(202, publish(topic, Map.of("Cookie", cookie, "Origin", ALLOWED_ORIGIN)).statusCode());
+    }
+
+    private HttpResponse<String> sse(String topicAndQuery, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server().uri("/api/events?topic=" + topicAndQuery))
+                .header("Accept", "text/event-stream");
+        headers.forEach(request::header);
+        return Http.send(request.build());
+    }
+
+    private SseStream openSse(String topic, Map<String, String> headers) {
+        return SseStream.open(server().uri("/api/events?topic=" + topic), null, null, headers);
+    }
+
+    private static void assertRefusedBeforeAnyByte(HttpResponse<String> response, int status, String reason) {
+        refused(response, status, reason);
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    }
+}
