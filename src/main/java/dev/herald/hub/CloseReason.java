@@ -16,7 +16,11 @@ public enum CloseReason {
     /** The client sent something the protocol does not allow. */
     BAD_REQUEST("bad-request"),
     /** The server is stopping. */
-    SHUTDOWN("shutdown");
+    SHUTDOWN("shutdown"),
+    /** The token that allowed the connection expired (the client reconnects with a new one). */
+    TOKEN_EXPIRED("token-expired"),
+    /** An operator revoked the token's subject (DELETE /api/subjects/{sub}/connections). */
+    REVOKED("revoked");
 
     private final String label;
 
@@ -26,6 +30,11 @@ public enum CloseReason {
 
     public String label() {
         return label;
+    }
+
+    /** Whether the client is told why with a last frame (SSE has no close code): the credential ended. */
+    public boolean announced() {
+        return this == TOKEN_EXPIRED || this == REVOKED;
     }
 
     /** True when the server ends the connection: the events it still held for the client are dropped. */

@@ -63,6 +63,10 @@ public interface EventLog extends AutoCloseable {
          */
         default void historyLost() {
         }
+
+        /** An operator revoked a token subject (on any node of a shared log): close its connections here. */
+        default void revoked(String subject) {
+        }
     }
 
     CompletionStage<Position> append(Append append);
@@ -103,6 +107,15 @@ public interface EventLog extends AutoCloseable {
      */
     default boolean holdsLease(String lease, java.time.Duration ttl) {
         return true;
+    }
+
+    /**
+     * Tells every node (this one only, for a log in this process) to close the connections of a token subject;
+     * completes once the request is stored for delivery.
+     */
+    default CompletionStage<Void> revoke(String subject) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this log cannot revoke subjects"));
     }
 
     /** Stops appends and delivery; appends after close fail with {@link HubException.Reason#CLOSED}. */

@@ -61,6 +61,11 @@ public final class Hub implements AutoCloseable {
             public void historyLost() {
                 resetLiveSubscribers();
             }
+
+            @Override
+            public void revoked(String subject) {
+                closeSubject(subject);
+            }
         });
     }
 
@@ -137,6 +142,15 @@ public final class Hub implements AutoCloseable {
     private void resetLiveSubscribers() {
         for (Subscriber subscriber : registry.all()) {
             subscriber.announce(new Signal.Reset(List.of(subscriber.topicArray()), null));
+        }
+    }
+
+    /** Closes this node's connections opened with a token of this subject (reason revoked). */
+    private void closeSubject(String subject) {
+        for (Subscriber subscriber : registry.all()) {
+            if (subject.equals(subscriber.subject())) {
+                close(subscriber, CloseReason.REVOKED);
+            }
         }
     }
 
@@ -323,7 +337,12 @@ public final class Hub implements AutoCloseable {
             long now = System.nanoTime();
             long writeTimeout = settings.writeTimeout().toNanos();
             long heartbeat = settings.heartbeatInterval().toNanos();
+            long wallClock = System.currentTimeMillis();
             for (Subscriber subscriber : registry.all()) {
+                if (wallClock >= subscriber.expiresAtMillis()) {
+                    close(subscriber, CloseReason.TOKEN_EXPIRED);
+                    continue;
+                }
                 subscriber.tick(now, writeTimeout, heartbeat);
             }
         } catch (RuntimeException e) {

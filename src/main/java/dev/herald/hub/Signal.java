@@ -16,6 +16,13 @@ public sealed interface Signal {
     record Dropped(String topic, long count) implements Signal {
     }
 
+    /**
+     * A message for this one client, in stream order with its events: a WebSocket transport's answers to the
+     * client's own requests (publish acknowledgements, token renewals). The JSON text is sent as it is.
+     */
+    record Reply(String json) implements Signal {
+    }
+
     /** Keeps intermediaries from timing the connection out and reveals dead peers on the next write. */
     record Heartbeat() implements Signal {
     }

@@ -26,9 +26,15 @@ public final class Subscriber implements Runnable {
     // signals waiting to go out before the next queued event
     private Signal.Subscribed pendingSubscribed;
     private Signal.Reset pendingReset;
+    /** Answers to the client's own requests, oldest first; null until the first. Bounded: see {@link #reply}. */
+    private java.util.ArrayDeque<Signal.Reply> replies;
+    /** Replies one subscriber may have waiting; its requests beyond are refused (it does not read them). */
+    public static final int MAX_PENDING_REPLIES = 64;
     private final DropNotices dropped = new DropNotices();
     private boolean heartbeatDue;
 
+    /** Wall-clock millis at which the credential that allowed this connection ends; MAX_VALUE: never. */
+    private volatile long expiresAtMillis = Long.MAX_VALUE;
     /** Events below this sequence reach this subscriber by replay, not live (see Hub.subscribe). */
     private long liveFrom;
     /** The broadcast group that feeds this subscriber, or null when the hub offers it events itself. */
@@ -102,6 +108,26 @@ public final class Subscriber implements Runnable {
         return queue.size();
     }
 
+    /** The token subject that opened this connection (null: none), for revocation. */
+    private volatile String subject;
+
+    public void subject(String tokenSubject) {
+        subject = tokenSubject;
+    }
+
+    String subject() {
+        return subject;
+    }
+
+    /** The hub closes this connection (token-expired) once the wall clock passes this; a renewal moves it. */
+    public void expiresAt(long epochMillis) {
+        expiresAtMillis = epochMillis;
+    }
+
+    long expiresAtMillis() {
+        return expiresAtMillis;
+    }
+
     public synchronized boolean isClosed() {
         return closed;
     }
@@ -139,6 +165,34 @@ public final class Subscriber implements Runnable {
     /** Tells the client its subscription changed; sent ahead of queued events. */
     void announce(Signal.Subscribed subscribed) {
         announce(subscribed, null);
+    }
+
+    /**
+     * Queues an answer to this client's own request, sent ahead of queued events; false when the subscriber
+     * is closed or already has {@link #MAX_PENDING_REPLIES} unsent.
+     */
+    public boolean reply(String json) {
+        boolean submit;
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            if (replies == null) {
+                replies = new java.util.ArrayDeque<>();
+            }
+            if (replies.size() >= MAX_PENDING_REPLIES) {
+                return false;
+            }
+            replies.add(new Signal.Reply(json));
+            submit = !scheduled && !inFlight && !awaitingWritable && preloaded;
+            if (submit) {
+                scheduled = true;
+            }
+        }
+        if (submit) {
+            lane.schedule(this);
+        }
+        return true;
     }
 
     /** Tells the client its history may have a gap (the log lost some); sent ahead of queued events. */
@@ -256,6 +310,9 @@ public final class Subscriber implements Runnable {
             pendingReset = null;
             return reset;
         }
+        if (replies != null && !replies.isEmpty()) {
+            return replies.poll();
+        }
         Signal.Dropped notice = dropped.next();
         if (notice != null) {
             return notice;
@@ -273,7 +330,7 @@ public final class Subscriber implements Runnable {
 
     private boolean hasWork() {
         return !queue.isEmpty() || pendingSubscribed != null || pendingReset != null || !dropped.isEmpty() || heartbeatDue
-                || needsFlush;
+                || needsFlush || (replies != null && !replies.isEmpty());
     }
 
     /** The drain loop; runs on this subscriber's writer lane, never on two threads at once. */

@@ -149,6 +149,15 @@ public final class MemoryEventLog implements EventLog {
     }
 
     @Override
+    public CompletionStage<Void> revoke(String subject) {
+        Listener current = listener;
+        if (current != null) {
+            current.revoked(subject);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public Replay readAfter(Position after, String[] topics) {
         MemoryPosition position = after instanceof MemoryPosition memory && memory.epoch().equals(epoch)
                 ? memory : null;

@@ -63,16 +63,13 @@ public final class AccessControl {
     }
 
     /**
-     * A subscriber of these topics: public topics need nothing (a credential sent with them is not looked
-     * at); private ones (herald.private-topics) need a token whose subscribe scope covers each. The grants
-     * returned carry the token's expiry, at which the connection is closed; {@link Grants#ANONYMOUS} when no
-     * topic is private.
+     * A subscriber of these topics. Private ones (herald.private-topics) need a token whose subscribe scope
+     * covers each; public ones need nothing. A valid token sent anyway binds the connection to it (closed when
+     * it expires or its subject is revoked); an invalid one is ignored for public topics. Throws
+     * {@link AuthException} for private topics without a valid, covering token.
      */
     public Grants subscriber(List<String> topics, String authorization, String cookieToken, String queryToken) {
         List<String> restricted = topics.stream().filter(settings::isPrivate).toList();
-        if (restricted.isEmpty()) {
-            return Grants.ANONYMOUS;
-        }
         String token = bearer(authorization);
         if (token == null || token.isEmpty()) {
             token = cookieToken;
@@ -80,13 +77,35 @@ public final class AccessControl {
         if ((token == null || token.isEmpty()) && settings.queryToken()) {
             token = queryToken;
         }
-        if (token == null || token.isEmpty()) {
+        boolean none = token == null || token.isEmpty();
+        if (restricted.isEmpty()) {
+            if (none) {
+                return Grants.ANONYMOUS;
+            }
+            try {
+                return verifier.verify(token);
+            } catch (AuthException e) {
+                return Grants.ANONYMOUS;
+            }
+        }
+        if (none) {
             throw AuthException.missing("private topics " + restricted + " need a token: Authorization: Bearer, the "
                     + settings.cookie() + " cookie" + (settings.queryToken() ? " or access_token" : ""));
         }
         Grants grants = verifier.verify(token);
         checkSubscribe(grants, restricted);
         return grants;
+    }
+
+    /** The operator (the static token) only: for the operator endpoints. Throws {@link AuthException}. */
+    public void operator(String authorization) {
+        String bearer = bearer(authorization);
+        if (bearer == null || bearer.isEmpty()) {
+            throw AuthException.missing("send Authorization: Bearer <herald.publish-token>");
+        }
+        if (!verifier.verify(bearer).operator()) {
+            throw AuthException.insufficientScope("only the operator token (herald.publish-token) may do this");
+        }
     }
 
     /** Every private topic among these must be covered by the grants' subscribe scope. */

@@ -1,5 +1,6 @@
 package dev.herald.security;
 
+import dev.herald.hub.Subscriber;
 import dev.herald.hub.TopicSelector;
 
 import java.time.Instant;
@@ -25,6 +26,19 @@ public record Grants(String subject, List<TopicSelector> publish, List<TopicSele
 
     public boolean maySubscribe(String topic) {
         return TopicSelector.anyMatches(subscribe, topic);
+    }
+
+    /**
+     * Binds the connection these grants allowed to them: it ends when they expire, and when an operator revokes
+     * their subject.
+     */
+    public void limit(Subscriber subscriber) {
+        if (subject != null) {
+            subscriber.subject(subject);
+        }
+        if (expiresAt != null) {
+            subscriber.expiresAt(expiresAt.toEpochMilli());
+        }
     }
 
     /** Whether these grants cover at least what {@code before} allowed for the given topics (a renewal). */

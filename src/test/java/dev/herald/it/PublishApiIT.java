@@ -316,8 +316,8 @@ class PublishApiIT {
             assertWsClose(stream, 1008, "bad-message", "unknown message type with topics");
         }
         try (WsStream stream = WsStream.open(server, "topic=" + topic)) {
-            // 20 KiB: over the 16 KiB limit for control messages, which are refused before being buffered
-            stream.send("{\"type\":\"subscribe\",\"topics\":[\"" + "a".repeat(20 * 1024) + "\"]}");
+            // over herald.max-event-bytes + 1 KiB, the inbound limit: refused before being buffered
+            stream.send("{\"type\":\"subscribe\",\"topics\":[\"" + "a".repeat(MAX_EVENT_BYTES + 2 * 1024) + "\"]}");
             assertWsClose(stream, 1009, "too-large", "oversized control message");
         }
         Poll.until(() -> subscribers(topic) == 0, () -> "closed WS clients released, have " + topicInfo(topic));

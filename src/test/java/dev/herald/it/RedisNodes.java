@@ -41,6 +41,7 @@ public final class RedisNodes implements AutoCloseable {
         properties.put("herald.node-id", nodeId);
         properties.put("herald.heartbeat-interval", HEARTBEAT);
         properties.put("herald.publish-token", HeraldServer.TOKEN);
+        properties.put("herald.jwt.hmac-secret", dev.herald.security.TestTokens.HMAC_SECRET);
         return properties;
     }
 

@@ -160,6 +160,110 @@ class SecurityIT extends DeployedHerald {
     }
 
     @Test
+    void aLiveConnectionIsClosedWhenItsTokenExpires() {
+        String topic = "private." + unique("exp");
+        // JWT times are whole seconds
+        Instant expires = Instant.now().plusSeconds(3).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String token = TOKENS.hs256(claims("erin", List.of(), List.of(topic)).expirationTime(Date.from(expires)));
+        try (SseStream sse = openSse(topic, bearer(token));
+             WsStream ws = WsStream.open(server(), "topic=" + topic, bearer(token))) {
+            assertEquals(200, sse.status());
+            sse.awaitEnd();
+            Instant ended = Instant.now();
+            List<Received> all = sse.all();
+            Received last = all.get(all.size() - 1);
+            assertEquals("herald.closed", last.topic(), "the last frame says why: " + all);
+            assertEquals("{\"reason\":\"token-expired\"}", last.data());
+            assertFalse(ended.isBefore(expires), "not before the token's exp");
+            assertTrue(ended.isBefore(expires.plusSeconds(15)), "soon after it: " + ended);
+            assertEquals(1008, ws.awaitCloseCode());
+            assertTrue(ws.closeReason().contains("token-expired"), ws.closeReason());
+        }
+    }
+
+    @Test
+    void aWebSocketClientPublishesWithAnAckWithinItsScopeAndARetryWithItsKeyIsOneEvent() {
+        String topic = unique("wsp");
+        String token = TOKENS.es256(claims("frank", List.of("wsp-*"), List.of()));
+        try (WsStream ws = WsStream.open(server(), "topic=" + topic, bearer(token));
+             WsStream anonymous = WsStream.open(server(), "topic=" + topic)) {
+            String publish = "{\"type\":\"publish\",\"topic\":\"" + topic + "\",\"data\":{\"n\":1},\"ref\":7,\"key\":\"k-1\"}";
+            ws.send(publish);
+            ws.send(publish);
+            List<Received> acks = ws.await(all -> all.stream().filter(r -> r.kind().equals("published")).count() == 2,
+                    "two acks");
+            List<JsonObject> published = acks.stream().filter(r -> r.kind().equals("published"))
+                    .map(r -> Json.createReader(new StringReader(r.data())).readObject()).toList();
+            assertEquals(7, published.get(0).getInt("ref"));
+            assertEquals(published.get(0).getString("id"), published.get(1).getString("id"), "the retry: the same id");
+            ws.send("{\"type\":\"publish\",\"topic\":\"other\",\"data\":1,\"ref\":\"x\"}");
+            JsonObject denied = reply(ws, "error");
+            assertEquals("x", denied.getString("ref"));
+            assertEquals("insufficient-scope", denied.getString("error"));
+            anonymous.send("{\"type\":\"publish\",\"topic\":\"" + topic + "\",\"data\":1,\"ref\":1}");
+            assertEquals("unauthorized", reply(anonymous, "error").getString("error"));
+            String marker = new Publisher(server()).publish(topic, "{\"marker\":true}");
+            assertEquals(List.of(published.get(0).getString("id"), marker),
+                    anonymous.awaitEvents(2).stream().map(Received::id).toList(), "one event from the two publishes");
+        }
+    }
+
+    @Test
+    void aWebSocketRenewalKeepsTheConnectionOpenPastTheOldExpiryAndANarrowerTokenCloses() {
+        String topic = "private." + unique("renew");
+        Instant expires = Instant.now().plusSeconds(3).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String first = TOKENS.hs256(claims("gina", List.of(), List.of(topic)).expirationTime(Date.from(expires)));
+        String renewed = TOKENS.hs256(claims("gina", List.of(), List.of("private.*")));
+        try (WsStream ws = WsStream.open(server(), "topic=" + topic, bearer(first))) {
+            ws.send("{\"type\":\"refresh\",\"token\":\"" + renewed + "\"}");
+            JsonObject refreshed = reply(ws, "refreshed");
+            assertTrue(refreshed.getJsonNumber("exp").longValue() > expires.getEpochSecond(), refreshed.toString());
+            Poll.until(() -> Instant.now().isAfter(expires.plusSeconds(2)), () -> "past the first token's exp");
+            String id = new Publisher(server()).publish(topic, "{}");
+            assertEquals(List.of(id), ws.awaitEvents(1).stream().map(Received::id).toList(), "still open");
+            ws.send("{\"type\":\"refresh\",\"token\":\"" + TOKENS.hs256(claims("gina", List.of(),
+                    List.of("private.other"))) + "\"}");
+            assertEquals(1008, ws.awaitCloseCode());
+            assertTrue(ws.closeReason().contains("insufficient-scope"), ws.closeReason());
+        }
+    }
+
+    @Test
+    void theOperatorRevokesASubjectAndItsConnectionsCloseWithReasonRevoked() {
+        String topic = unique("revoke");
+        String token = TOKENS.hs256(claims("henry", List.of(), List.of()));
+        try (SseStream sse = openSse(topic, bearer(token));
+             WsStream ws = WsStream.open(server(), "topic=" + topic, Map.of("Cookie", "heraldAuthorization=" + token));
+             SseStream other = openSse(topic, bearer(TOKENS.hs256(claims("iris", List.of(), List.of()))))) {
+            assertEquals(200, sse.status());
+            refused(revoke("henry", Map.of()), 401, "unauthorized");
+            refused(revoke("henry", bearer(token)), 403, "insufficient-scope");
+            HttpResponse<String> revoked = revoke("henry", bearer(HeraldServer.TOKEN));
+            assertEquals(202, revoked.statusCode(), revoked.body());
+            sse.awaitEnd();
+            Received last = sse.all().get(sse.all().size() - 1);
+            assertEquals("herald.closed", last.topic());
+            assertEquals("{\"reason\":\"revoked\"}", last.data());
+            assertEquals(1008, ws.awaitCloseCode());
+            assertTrue(ws.closeReason().contains("revoked"), ws.closeReason());
+            assertFalse(other.ended(), "another subject's connection stays");
+        }
+    }
+
+    private HttpResponse<String> revoke(String subject, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server().uri("/api/subjects/" + subject + "/connections"))
+                .DELETE();
+        headers.forEach(request::header);
+        return Http.send(request.build());
+    }
+
+    private static JsonObject reply(WsStream ws, String type) {
+        Received found = ws.await(all -> all.stream().anyMatch(r -> r.kind().equals(type)), "a " + type + " reply")
+                .stream().filter(r -> r.kind().equals(type)).findFirst().orElseThrow();
+        return Json.createReader(new StringReader(found.data())).readObject();
+    }
+
+    @Test
     void webSocketHandshakesFromAForeignOriginAre403() throws Exception {
         int port = server().port();
         String path = "/ws/events?topic=" + unique("origin");

@@ -7,10 +7,12 @@ import dev.herald.hub.Position;
 import dev.herald.hub.Signal;
 import dev.herald.hub.Topics;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -92,6 +94,26 @@ public final class RedisEventLog implements EventLog {
             Throwable cause = AppendScript.unwrap(failure);
             throw cause instanceof HubException refused ? refused : unavailable(cause);
         }, callbacks);
+    }
+
+    /** A control entry in the stream: every node's reader closes the subject's connections when it reads it. */
+    @Override
+    public CompletionStage<Void> revoke(String subject) {
+        StatefulRedisConnection<String, String> connection = commands();
+        if (closed || connection == null || !health.up()) {
+            return CompletableFuture.failedFuture(unavailable(null));
+        }
+        return connection.async().xadd(settings.streamKey(),
+                        XAddArgs.Builder.maxlen(settings.streamMaxEvents()).approximateTrimming(),
+                        Map.of(StreamEntries.VERSION, StreamEntries.FORMAT, StreamEntries.KIND, StreamEntries.REVOKE,
+                                StreamEntries.SUBJECT, subject))
+                .toCompletableFuture()
+                .handleAsync((id, failure) -> {
+                    if (failure != null) {
+                        throw unavailable(AppendScript.unwrap(failure));
+                    }
+                    return (Void) null;
+                }, callbacks);
     }
 
     @Override

@@ -19,6 +19,10 @@ final class StreamEntries {
     static final String DATA = "d";
     static final String CONFLATION_KEY = "c";
     static final String TRACE_PARENT = "tp";
+    /** Kind of a control entry (no topic, no data): {@code revoke} with the subject in {@link #SUBJECT}. */
+    static final String KIND = "k";
+    static final String SUBJECT = "s";
+    static final String REVOKE = "revoke";
     /** Bits of a stream id's sequence part in an event's delivery sequence (a million entries per ms). */
     private static final int SEQ_BITS = 20;
 

@@ -148,6 +148,14 @@ final class StreamReader implements Runnable {
 
     private void deliver(RedisCommands<String, String> redis, StreamMessage<String, String> message, long nowMillis,
                          long nowNanos) {
+        if (StreamEntries.REVOKE.equals(message.getBody().get(StreamEntries.KIND))
+                && StreamEntries.FORMAT.equals(message.getBody().get(StreamEntries.VERSION))) {
+            String subject = message.getBody().get(StreamEntries.SUBJECT);
+            if (subject != null) {
+                listener.revoked(subject);
+            }
+            return;
+        }
         String problem = StreamEntries.problemWith(message.getBody());
         if (problem != null) {
             if (unreadable++ % 1_000 == 0) {

@@ -1,5 +1,6 @@
 package dev.herald.transport.sse;
 
+import dev.herald.hub.CloseReason;
 import dev.herald.hub.Event;
 import dev.herald.hub.FrameFormat;
 import dev.herald.hub.Signal;
@@ -56,6 +57,11 @@ final class JaxrsFrames {
             return sse.newEventBuilder().comment("subscribed " + String.join(",", subscribed.topics())).build();
         }
         return heartbeat;
+    }
+
+    /** The last event of a stream the server ends for an announced reason (see {@link SseFrames#closing}). */
+    OutboundSseEvent closing(CloseReason reason) {
+        return named("herald.closed", SseFrames.closedJson(reason));
     }
 
     private OutboundSseEvent named(String name, String json) {

@@ -25,6 +25,7 @@ final class JaxrsSseSink extends SseSink {
     private boolean sending;
     private boolean closeWanted;
     private boolean containerClosed;
+    private volatile CloseReason closeReason;
 
     JaxrsSseSink(SseEventSink sink, JaxrsFrames frames, OutboundSseEvent preamble, BlockingSendPool pool) {
         this.sink = sink;
@@ -132,6 +133,7 @@ final class JaxrsSseSink extends SseSink {
 
     @Override
     public void close(CloseReason reason) {
+        closeReason = reason;
         synchronized (this) {
             closeWanted = true;
             if (sending || containerClosed) {
@@ -145,6 +147,14 @@ final class JaxrsSseSink extends SseSink {
     }
 
     private void closeContainer() {
+        CloseReason reason = closeReason;
+        if (reason != null && reason.announced()) {
+            try {
+                sink.send(frames.closing(reason));
+            } catch (RuntimeException e) {
+                // the client is gone
+            }
+        }
         try {
             sink.close();
         } catch (RuntimeException e) {

@@ -99,6 +99,20 @@ final class ServletSseSink extends SseSink implements WriteListener, AsyncListen
 
     @Override
     public void close(CloseReason reason) {
+        byte[] last = SseFrames.closing(reason);
+        if (last != null) {
+            try {
+                // only if it fits now: a client that does not read is not waited for
+                if (out.isReady()) {
+                    out.write(last);
+                    if (out.isReady()) {
+                        out.flush();
+                    }
+                }
+            } catch (IOException | IllegalStateException e) {
+                // the client is gone: it learns nothing more
+            }
+        }
         try {
             async.complete();
         } catch (RuntimeException e) {

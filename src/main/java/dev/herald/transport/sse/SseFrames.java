@@ -1,5 +1,7 @@
 package dev.herald.transport.sse;
 
+import dev.herald.hub.CloseReason;
+import dev.herald.json.JsonSupport;
 import dev.herald.hub.Event;
 import dev.herald.hub.FrameFormat;
 import dev.herald.hub.Signal;
@@ -59,6 +61,15 @@ public final class SseFrames {
             return (": subscribed " + String.join(",", subscribed.topics()) + "\n\n").getBytes(StandardCharsets.UTF_8);
         }
         return HEARTBEAT;
+    }
+
+    /** The last frame of a stream the server ends for this reason, or null when it ends without one. */
+    public static byte[] closing(CloseReason reason) {
+        return reason.announced() ? named("herald.closed", closedJson(reason)) : null;
+    }
+
+    static String closedJson(CloseReason reason) {
+        return JsonSupport.JSON.createObjectBuilder().add("reason", reason.label()).build().toString();
     }
 
     private static byte[] named(String name, String json) {

@@ -5,6 +5,7 @@ import dev.herald.hub.BroadcastGroup;
 import dev.herald.hub.Hub;
 import dev.herald.hub.HubException;
 import dev.herald.security.AuthException;
+import dev.herald.security.Grants;
 import dev.herald.json.JsonSupport;
 import dev.herald.transport.SubscribeRequest;
 import jakarta.annotation.PreDestroy;
@@ -61,9 +62,10 @@ public class SseResource {
         } catch (HubException e) {
             throw refused(e);
         }
+        Grants grants;
         try {
             Cookie cookie = headers.getCookies().get(runtime.access().settings().cookie());
-            runtime.access().subscriber(subscribe.topics(), authorization, cookie == null ? null : cookie.getValue(),
+            grants = runtime.access().subscriber(subscribe.topics(), authorization, cookie == null ? null : cookie.getValue(),
                     queryToken);
         } catch (AuthException e) {
             runtime.metrics().requestRejected("sse", e.reason());
@@ -77,7 +79,7 @@ public class SseResource {
         JaxrsSseSink sink = new JaxrsSseSink(eventSink, encoder,
                 encoder.preamble(runtime.config().sseRetry().toMillis()), sendPool());
         try {
-            hub.subscribe(subscribe.topics(), subscribe.lastEventId(), sink, groups);
+            grants.limit(hub.subscribe(subscribe.topics(), subscribe.lastEventId(), sink, groups).subscriber());
         } catch (HubException e) {
             // nothing was sent on the sink: the runtime answers with this status instead of a stream
             throw refused(e);

@@ -4,6 +4,7 @@ import dev.herald.HeraldRuntime;
 import dev.herald.hub.Hub;
 import dev.herald.hub.HubException;
 import dev.herald.security.AuthException;
+import dev.herald.security.Grants;
 import dev.herald.transport.SubscribeRequest;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
@@ -34,8 +35,9 @@ final class SseServlet extends HttpServlet {
             SseResponses.reject(runtime, response, e);
             return;
         }
+        Grants grants;
         try {
-            runtime.access().subscriber(subscribe.topics(), request.getHeader("Authorization"),
+            grants = runtime.access().subscriber(subscribe.topics(), request.getHeader("Authorization"),
                     cookie(request, runtime.access().settings().cookie()), request.getParameter("access_token"));
         } catch (AuthException e) {
             SseResponses.reject(runtime, response, e);
@@ -49,7 +51,8 @@ final class SseServlet extends HttpServlet {
                 SseFrames.preamble(runtime.config().sseRetry().toMillis()));
         async.addListener(sink);
         try {
-            hub.subscribe(subscribe.topics(), subscribe.lastEventId(), sink);
+            Hub.Subscription subscription = hub.subscribe(subscribe.topics(), subscribe.lastEventId(), sink);
+            grants.limit(subscription.subscriber());
         } catch (HubException e) {
             // a limit or the log refused: nothing was written, and the stream is still in blocking mode,
             // so the client gets the status and reason as an ordinary response

@@ -22,6 +22,8 @@ final class WsCloses {
             case BAD_REQUEST -> close(CloseCodes.VIOLATED_POLICY, reason.label(), "bad request");
             case SHUTDOWN -> close(CloseCodes.GOING_AWAY, reason.label(), "server shutting down; reconnect");
             case CLIENT_GONE -> close(CloseCodes.NORMAL_CLOSURE, reason.label(), "closed");
+            case TOKEN_EXPIRED -> close(CloseCodes.VIOLATED_POLICY, reason.label(), "renew the token, then reconnect");
+            case REVOKED -> close(CloseCodes.VIOLATED_POLICY, reason.label(), "access was revoked");
         };
     }
 

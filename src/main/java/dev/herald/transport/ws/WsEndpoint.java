@@ -37,21 +37,29 @@ public final class WsEndpoint extends Endpoint {
     private static final String SINK = "herald.sink";
     /** What the session's credential allows (checked again when it subscribes to more topics). */
     private static final String GRANTS = "herald.grants";
-    /** Inbound control messages are tiny; anything larger is refused by the container with 1009. */
-    private static final int MAX_INBOUND_BYTES = 16 * 1024;
+    /** The session's credential (token text), for publishes and renewals. */
+    private static final String CREDENTIAL = "herald.credential";
+    /** Grants for publishing, verified at the first publish (or renewal). */
+    private static final String PUBLISH_GRANTS = "herald.publish-grants";
+    private static final String IN_FLIGHT = "herald.publishes-in-flight";
+    /** Publishes one session may have unanswered. */
+    private static final int MAX_IN_FLIGHT_PUBLISHES = 32;
+    /** An inbound message may carry a publish: an event plus its envelope; larger ones are refused with 1009. */
+    private final int maxInboundBytes;
 
     private final HeraldRuntime runtime;
 
     WsEndpoint(HeraldRuntime runtime) {
         this.runtime = runtime;
+        this.maxInboundBytes = runtime.config().maxEventBytes() + 1024;
     }
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
         // heartbeats (pings) and the write timeout detect dead peers; no per-session idle timer is needed
         session.setMaxIdleTimeout(0);
-        session.setMaxTextMessageBufferSize(MAX_INBOUND_BYTES);
-        session.setMaxBinaryMessageBufferSize(MAX_INBOUND_BYTES);
+        session.setMaxTextMessageBufferSize(maxInboundBytes);
+        session.setMaxBinaryMessageBufferSize(maxInboundBytes);
         Map<String, List<String>> parameters = session.getRequestParameterMap();
         List<String> topics = parameters.getOrDefault("topic", List.of());
         List<String> lastIds = parameters.get("lastEventId");
@@ -74,8 +82,13 @@ public final class WsEndpoint extends Endpoint {
             return;
         }
         session.getUserProperties().put(GRANTS, grants);
+        session.getUserProperties().put(IN_FLIGHT, new java.util.concurrent.atomic.AtomicInteger());
+        String credential = credentialOf(session);
+        if (credential != null) {
+            session.getUserProperties().put(CREDENTIAL, credential);
+        }
         try {
-            hub.subscribe(request.topics(), request.lastEventId(), sink);
+            grants.limit(hub.subscribe(request.topics(), request.lastEventId(), sink).subscriber());
         } catch (HubException e) {
             runtime.metrics().requestRejected("ws", e.reason().label());
             CloseCodes code = switch (e.reason()) {
@@ -111,10 +124,10 @@ public final class WsEndpoint extends Endpoint {
                 return;
             }
             bytes += StandardCharsets.UTF_8.encode(part).remaining();
-            if (bytes > MAX_INBOUND_BYTES) {
+            if (bytes > maxInboundBytes) {
                 refused = true;
                 pending = null;
-                refuse(sink, CloseCodes.TOO_BIG, "too-large", "control messages are at most " + MAX_INBOUND_BYTES + " bytes");
+                refuse(sink, CloseCodes.TOO_BIG, "too-large", "control messages are at most " + maxInboundBytes + " bytes");
                 return;
             }
             if (last && pending == null) {
@@ -149,11 +162,19 @@ public final class WsEndpoint extends Endpoint {
             refuse(sink, CloseCodes.CANNOT_ACCEPT, "bad-message", "not JSON");
             return;
         }
-        String type = message.getString("type", "");
+        String type = message.get("type") instanceof JsonString name ? name.getString() : "";
+        if (type.equals("publish")) {
+            WsRequests.publish(runtime, sink, message);
+            return;
+        }
+        if (type.equals("refresh")) {
+            WsRequests.refresh(runtime, sink, message, this::refuse);
+            return;
+        }
         List<String> topics = topicsOf(message);
         if (topics == null || (!type.equals("subscribe") && !type.equals("unsubscribe"))) {
             refuse(sink, CloseCodes.VIOLATED_POLICY, "bad-message",
-                    "expected {\"type\":\"subscribe\"|\"unsubscribe\",\"topics\":[…]}");
+                    "expected {\"type\":\"subscribe\"|\"unsubscribe\",\"topics\":[…]}, refresh or publish");
             return;
         }
         try {
@@ -184,6 +205,63 @@ public final class WsEndpoint extends Endpoint {
             topics.add(name.getString());
         }
         return topics;
+    }
+
+    /** The token the handshake carried: Authorization, then the cookie, then (if enabled) the query. */
+    private String credentialOf(Session session) {
+        WsHandshake handshake = session.getUserProperties().get(WsHandshake.KEY) instanceof WsHandshake known
+                ? known : WsHandshake.NONE;
+        String bearer = dev.herald.security.AccessControl.bearer(handshake.authorization());
+        if (bearer != null && !bearer.isEmpty()) {
+            return bearer;
+        }
+        if (handshake.cookieToken() != null && !handshake.cookieToken().isEmpty()) {
+            return handshake.cookieToken();
+        }
+        List<String> query = session.getRequestParameterMap().get("access_token");
+        return runtime.access().settings().queryToken() && query != null && !query.isEmpty() ? query.get(0) : null;
+    }
+
+    /** What a refusal needs from the endpoint: count it, tell the client, close its subscriber. */
+    interface Refusal {
+        void refuse(WsSink sink, CloseCodes code, String reason, String message);
+    }
+
+    static String credential(Session session) {
+        return session.getUserProperties().get(CREDENTIAL) instanceof String token ? token : null;
+    }
+
+    static void credential(Session session, String token, Grants grants) {
+        session.getUserProperties().put(CREDENTIAL, token);
+        session.getUserProperties().put(PUBLISH_GRANTS, grants);
+        session.getUserProperties().put(GRANTS, grants);
+    }
+
+    static Grants publishGrants(Session session) {
+        return session.getUserProperties().get(PUBLISH_GRANTS) instanceof Grants grants ? grants : null;
+    }
+
+    static void publishGrants(Session session, Grants grants) {
+        session.getUserProperties().put(PUBLISH_GRANTS, grants);
+    }
+
+    /** Takes a slot for a publish; false when the session already has {@link #MAX_IN_FLIGHT_PUBLISHES}. */
+    static boolean startPublish(Session session) {
+        Object counter = session.getUserProperties().get(IN_FLIGHT);
+        if (!(counter instanceof java.util.concurrent.atomic.AtomicInteger inFlight)) {
+            return false;
+        }
+        if (inFlight.incrementAndGet() > MAX_IN_FLIGHT_PUBLISHES) {
+            inFlight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    static void endPublish(Session session) {
+        if (session.getUserProperties().get(IN_FLIGHT) instanceof java.util.concurrent.atomic.AtomicInteger inFlight) {
+            inFlight.decrementAndGet();
+        }
     }
 
     private void refuse(WsSink sink, CloseCodes code, String reason, String message) {

@@ -36,6 +36,9 @@ final class WsFrames {
         if (signal instanceof Signal.Subscribed subscribed) {
             return SignalJson.subscribed(subscribed, "subscribed");
         }
+        if (signal instanceof Signal.Reply reply) {
+            return reply.json();
+        }
         throw new IllegalArgumentException("heartbeats are WebSocket pings, not text frames");
     }
 }

@@ -22,6 +22,8 @@ public final class WsRegistration {
         }
         WsEndpoint endpoint = new WsEndpoint(runtime);
         ServerEndpointConfig config = ServerEndpointConfig.Builder.create(WsEndpoint.class, "/ws/events")
+                // clients that ask for no subprotocol are accepted as herald.v1
+                .subprotocols(List.of("herald.v1"))
                 .configurator(new ServerEndpointConfig.Configurator() {
                     @Override
                     public <T> T getEndpointInstance(Class<T> endpointClass) {
