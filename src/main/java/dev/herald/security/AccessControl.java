@@ -69,10 +69,23 @@ public final class AccessControl {
      * {@link AuthException} for private topics without a valid, covering token.
      */
     public Grants subscriber(List<String> topics, String authorization, String cookieToken, String queryToken) {
+        return subscriber(topics, authorization, cookieToken, queryToken, null, null);
+    }
+
+    /**
+     * The same for a request that may come from a browser page: a credential taken from the cookie (which the
+     * browser sends on its own, for any page) counts only from an allowed {@code Origin} or from none.
+     */
+    public Grants subscriber(List<String> topics, String authorization, String cookieToken, String queryToken,
+                             String origin, String host) {
         List<String> restricted = topics.stream().filter(settings::isPrivate).toList();
         String token = bearer(authorization);
         if (token == null || token.isEmpty()) {
             token = cookieToken;
+            if (token != null && !token.isEmpty() && origin != null && !origins.allows(origin, host)) {
+                throw AuthException.forbiddenOrigin("a subscription authenticated by cookie from origin " + origin
+                        + ", which is not allowed (herald.allowed-origins)");
+            }
         }
         if ((token == null || token.isEmpty()) && settings.queryToken()) {
             token = queryToken;

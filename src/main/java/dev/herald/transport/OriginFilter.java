@@ -1,7 +1,6 @@
 package dev.herald.transport;
 
 import dev.herald.HeraldRuntime;
-import dev.herald.json.JsonSupport;
 import dev.herald.security.AuthException;
 import jakarta.inject.Inject;
 import jakarta.servlet.Filter;
@@ -14,7 +13,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * WebSocket handshakes from a web page of another origin are refused with 403 before the upgrade (cross-site
@@ -38,13 +36,8 @@ public class OriginFilter implements Filter {
             return;
         }
         runtime.metrics().requestRejected("ws", AuthException.FORBIDDEN_ORIGIN);
-        HttpServletResponse refused = (HttpServletResponse) response;
-        refused.setStatus(403);
-        refused.setContentType("application/json");
-        byte[] body = JsonSupport.error(AuthException.FORBIDDEN_ORIGIN, origin == null
+        HttpErrors.write((HttpServletResponse) response, 403, AuthException.FORBIDDEN_ORIGIN, origin == null
                 ? "a request without Origin (herald.allow-missing-origin=false)"
-                : "origin " + origin + " is not allowed (herald.allowed-origins)").getBytes(StandardCharsets.UTF_8);
-        refused.setContentLength(body.length);
-        refused.getOutputStream().write(body);
+                : "origin " + origin + " is not allowed (herald.allowed-origins)");
     }
 }

@@ -107,7 +107,7 @@ class ObservabilityIT {
     private static final Map<String, Set<String>> LABEL_VALUES = Map.of(
             "transport", Set.of("sse", "ws"),
             "outcome", Set.of("exact", "reset"),
-            "endpoint", Set.of("publish", "sse", "ws"));
+            "endpoint", Set.of("publish", "sse", "ws", "operator"));
     private static final Set<String> ALLOWED_LABELS = Set.of("__name__", "job", "instance", "mp_scope", "transport",
             "reason", "outcome", "endpoint", "le", "quantile");
 

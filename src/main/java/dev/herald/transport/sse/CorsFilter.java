@@ -1,7 +1,7 @@
 package dev.herald.transport.sse;
 
 import dev.herald.HeraldRuntime;
-import dev.herald.json.JsonSupport;
+import dev.herald.transport.HttpErrors;
 import dev.herald.security.AuthException;
 import dev.herald.security.SecuritySettings;
 import jakarta.inject.Inject;
@@ -15,7 +15,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * CORS for the SSE stream, for the origins of herald.allowed-origins only: the exact origin echoed (never an
@@ -58,12 +57,8 @@ public class CorsFilter implements Filter {
             }
         } else if (preflight) {
             runtime.metrics().requestRejected("sse", AuthException.FORBIDDEN_ORIGIN);
-            answer.setStatus(403);
-            answer.setContentType("application/json");
-            byte[] body = JsonSupport.error(AuthException.FORBIDDEN_ORIGIN, "origin " + origin
-                    + " is not allowed (herald.allowed-origins)").getBytes(StandardCharsets.UTF_8);
-            answer.setContentLength(body.length);
-            answer.getOutputStream().write(body);
+            HttpErrors.write(answer, 403, AuthException.FORBIDDEN_ORIGIN, "origin " + origin
+                    + " is not allowed (herald.allowed-origins)");
             return;
         }
         chain.doFilter(request, response);

@@ -66,7 +66,7 @@ public class SseResource {
         try {
             Cookie cookie = headers.getCookies().get(runtime.access().settings().cookie());
             grants = runtime.access().subscriber(subscribe.topics(), authorization, cookie == null ? null : cookie.getValue(),
-                    queryToken);
+                    queryToken, headers.getHeaderString("Origin"), headers.getHeaderString(HttpHeaders.HOST));
         } catch (AuthException e) {
             runtime.metrics().requestRejected("sse", e.reason());
             throw new WebApplicationException(Response.status(e.status()).type(MediaType.APPLICATION_JSON)

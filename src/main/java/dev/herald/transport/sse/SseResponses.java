@@ -3,12 +3,11 @@ package dev.herald.transport.sse;
 import dev.herald.HeraldRuntime;
 import dev.herald.hub.HubException;
 import dev.herald.security.AuthException;
+import dev.herald.transport.HttpErrors;
 import dev.herald.transport.NodeHeaderFilter;
-import dev.herald.json.JsonSupport;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /** Response details both SSE engines share. */
 final class SseResponses {
@@ -34,37 +33,29 @@ final class SseResponses {
         };
     }
 
-    /**
-     * Answers a refused subscription before any stream byte: the status, Retry-After for 503, the JSON reason.
-     * The response may already carry the stream's headers (not committed): they are reset.
-     */
     /** A refused credential or scope, before any stream byte: 401/403, WWW-Authenticate, the JSON reason. */
     static void reject(HeraldRuntime runtime, HttpServletResponse response, AuthException e) throws IOException {
         runtime.metrics().requestRejected("sse", e.reason());
         response.reset();
         response.setHeader(NodeHeaderFilter.HEADER, runtime.config().nodeId());
-        response.setStatus(e.status());
         response.setHeader("WWW-Authenticate", e.wwwAuthenticate());
-        response.setContentType("application/json");
-        byte[] body = JsonSupport.error(e.reason(), e.getMessage()).getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        HttpErrors.write(response, e.status(), e.reason(), e.getMessage());
     }
 
+    /**
+     * Answers a refused subscription before any stream byte: the status, Retry-After for 503, the JSON reason.
+     * The response may already carry the stream's headers (not committed): they are reset.
+     */
     static void reject(HeraldRuntime runtime, HttpServletResponse response, HubException e) throws IOException {
         runtime.metrics().requestRejected("sse", e.reason().label());
         response.reset();
         // reset() also cleared what the node header filter set
         response.setHeader(NodeHeaderFilter.HEADER, runtime.config().nodeId());
         int status = status(e);
-        response.setStatus(status);
         if (status == 503) {
             response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
         }
-        response.setContentType("application/json");
-        byte[] body = JsonSupport.error(e.reason().label(), e.getMessage()).getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(body.length);
         // blocking mode: the servlet sets its WriteListener only once the subscription exists
-        response.getOutputStream().write(body);
+        HttpErrors.write(response, status, e.reason().label(), e.getMessage());
     }
 }

@@ -38,7 +38,8 @@ final class SseServlet extends HttpServlet {
         Grants grants;
         try {
             grants = runtime.access().subscriber(subscribe.topics(), request.getHeader("Authorization"),
-                    cookie(request, runtime.access().settings().cookie()), request.getParameter("access_token"));
+                    cookie(request, runtime.access().settings().cookie()), request.getParameter("access_token"),
+                    request.getHeader("Origin"), request.getHeader("Host"));
         } catch (AuthException e) {
             SseResponses.reject(runtime, response, e);
             return;
