@@ -79,18 +79,13 @@ public final class AccessControl {
     public Grants subscriber(List<String> topics, String authorization, String cookieToken, String queryToken,
                              String origin, String host) {
         List<String> restricted = topics.stream().filter(settings::isPrivate).toList();
-        String token = bearer(authorization);
-        if (token == null || token.isEmpty()) {
-            token = cookieToken;
-            if (token != null && !token.isEmpty() && origin != null && !origins.allows(origin, host)) {
-                throw AuthException.forbiddenOrigin("a subscription authenticated by cookie from origin " + origin
-                        + ", which is not allowed (herald.allowed-origins)");
-            }
+        String token = credential(authorization, cookieToken, queryToken);
+        boolean none = token == null;
+        if (!none && token.equals(cookieToken) && isEmpty(bearer(authorization)) && origin != null
+                && !origins.allows(origin, host)) {
+            throw AuthException.forbiddenOrigin("a subscription authenticated by cookie from origin " + origin
+                    + ", which is not allowed (herald.allowed-origins)");
         }
-        if ((token == null || token.isEmpty()) && settings.queryToken()) {
-            token = queryToken;
-        }
-        boolean none = token == null || token.isEmpty();
         if (restricted.isEmpty()) {
             if (none) {
                 return Grants.ANONYMOUS;
@@ -108,6 +103,25 @@ public final class AccessControl {
         Grants grants = verifier.verify(token);
         checkSubscribe(grants, restricted);
         return grants;
+    }
+
+    /**
+     * The token a subscriber presents: Authorization, then the cookie, then — only with herald.jwt.query-token —
+     * the query parameter; null if none.
+     */
+    public String credential(String authorization, String cookieToken, String queryToken) {
+        String bearer = bearer(authorization);
+        if (!isEmpty(bearer)) {
+            return bearer;
+        }
+        if (!isEmpty(cookieToken)) {
+            return cookieToken;
+        }
+        return settings.queryToken() && !isEmpty(queryToken) ? queryToken : null;
+    }
+
+    private static boolean isEmpty(String value) {
+        return value == null || value.isEmpty();
     }
 
     /** The operator (the static token) only: for the operator endpoints. Throws {@link AuthException}. */

@@ -40,14 +40,4 @@ public record Grants(String subject, List<TopicSelector> publish, List<TopicSele
             subscriber.expiresAt(expiresAt.toEpochMilli());
         }
     }
-
-    /** Whether these grants cover at least what {@code before} allowed for the given topics (a renewal). */
-    public boolean covers(List<String> topics) {
-        for (String topic : topics) {
-            if (!maySubscribe(topic)) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

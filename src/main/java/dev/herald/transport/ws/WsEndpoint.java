@@ -207,19 +207,13 @@ public final class WsEndpoint extends Endpoint {
         return topics;
     }
 
-    /** The token the handshake carried: Authorization, then the cookie, then (if enabled) the query. */
+    /** The token the handshake carried (see {@link dev.herald.security.AccessControl#credential}). */
     private String credentialOf(Session session) {
         WsHandshake handshake = session.getUserProperties().get(WsHandshake.KEY) instanceof WsHandshake known
                 ? known : WsHandshake.NONE;
-        String bearer = dev.herald.security.AccessControl.bearer(handshake.authorization());
-        if (bearer != null && !bearer.isEmpty()) {
-            return bearer;
-        }
-        if (handshake.cookieToken() != null && !handshake.cookieToken().isEmpty()) {
-            return handshake.cookieToken();
-        }
         List<String> query = session.getRequestParameterMap().get("access_token");
-        return runtime.access().settings().queryToken() && query != null && !query.isEmpty() ? query.get(0) : null;
+        return runtime.access().credential(handshake.authorization(), handshake.cookieToken(),
+                query == null || query.isEmpty() ? null : query.get(0));
     }
 
     /** What a refusal needs from the endpoint: count it, tell the client, close its subscriber. */

@@ -118,6 +118,7 @@ final class WsRequests {
             return;
         }
         WsEndpoint.credential(session, token, fresh);
+        subscriber.subject(fresh.subject());
         subscriber.expiresAt(fresh.expiresAt() == null ? Long.MAX_VALUE : fresh.expiresAt().toEpochMilli());
         JsonObjectBuilder answer = answer("refreshed", null);
         if (fresh.expiresAt() == null) {
