@@ -5,7 +5,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,21 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class HistoryLostTest {
     private final MemoryEventLog memory = new MemoryEventLog(HubTestSupport.settings(), 10, HubTestSupport.LOG_TIMEOUT, "h");
     private volatile EventLog.Listener listener;
-    private final Hub hub = new Hub(HubTestSupport.settings(), new EventLog() {
-        @Override public CompletionStage<Position> append(Append append) { return memory.append(append); }
-        @Override public Replay readAfter(Position after, String[] topics) { return memory.readAfter(after, topics); }
+    private final Hub hub = new Hub(HubTestSupport.settings(), new DelegatingEventLog(memory) {
         @Override public void deliverTo(Listener delivery) {
             listener = delivery;
             memory.deliverTo(delivery);
         }
-        @Override public Position position(String text) { return memory.position(text); }
-        @Override public boolean up() { return memory.up(); }
-        @Override public TopicHistory describe(String topic) { return memory.describe(topic); }
-        @Override public boolean tracks(String topic) { return memory.tracks(topic); }
-        @Override public long retainedEvents() { return memory.retainedEvents(); }
-        @Override public long retainedBytes() { return memory.retainedBytes(); }
-        @Override public int topicCount() { return memory.topicCount(); }
-        @Override public void close() { memory.close(); }
     }, HeraldMetrics.NONE);
 
     @AfterEach

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -22,21 +21,11 @@ class ReplayWindowTest {
             .withPolicies(TopicPolicies.parse("alerts=disconnect,*=drop-oldest"));
     private final MemoryEventLog memory = new MemoryEventLog(settings, 10, HubTestSupport.LOG_TIMEOUT, "w");
     private volatile Supplier<EventLog.Replay> beforeRead = () -> null;
-    private final Hub hub = new Hub(settings, new EventLog() {
-        @Override public CompletionStage<Position> append(Append append) { return memory.append(append); }
+    private final Hub hub = new Hub(settings, new DelegatingEventLog(memory) {
         @Override public Replay readAfter(Position after, String[] topics) {
             Replay override = beforeRead.get();
             return override != null ? override : memory.readAfter(after, topics);
         }
-        @Override public void deliverTo(Listener listener) { memory.deliverTo(listener); }
-        @Override public Position position(String text) { return memory.position(text); }
-        @Override public boolean up() { return memory.up(); }
-        @Override public TopicHistory describe(String topic) { return memory.describe(topic); }
-        @Override public boolean tracks(String topic) { return memory.tracks(topic); }
-        @Override public long retainedEvents() { return memory.retainedEvents(); }
-        @Override public long retainedBytes() { return memory.retainedBytes(); }
-        @Override public int topicCount() { return memory.topicCount(); }
-        @Override public void close() { memory.close(); }
     }, metrics);
 
     @AfterEach
