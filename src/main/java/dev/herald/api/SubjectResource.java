@@ -2,7 +2,6 @@ package dev.herald.api;
 
 import dev.herald.HeraldRuntime;
 import dev.herald.hub.HubException;
-import dev.herald.json.JsonSupport;
 import dev.herald.publish.PublishService;
 import dev.herald.security.AuthException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,14 +37,12 @@ public class SubjectResource {
             runtime.access().operator(authorization);
         } catch (AuthException e) {
             runtime.metrics().requestRejected("operator", e.reason());
-            return CompletableFuture.completedFuture(Response.status(e.status()).type(MediaType.APPLICATION_JSON)
-                    .header(HttpHeaders.WWW_AUTHENTICATE, e.wwwAuthenticate())
-                    .entity(JsonSupport.error(e.reason(), e.getMessage())).build());
+            return CompletableFuture.completedFuture(TopicResource.refused(e));
         }
         if (subject == null || subject.isBlank() || subject.length() > 256) {
             runtime.metrics().requestRejected("operator", "bad-message");
-            return CompletableFuture.completedFuture(Response.status(400).type(MediaType.APPLICATION_JSON)
-                    .entity(JsonSupport.error("bad-message", "a subject of 1 to 256 characters")).build());
+            return CompletableFuture.completedFuture(
+                    TopicResource.error(400, "bad-message", "a subject of 1 to 256 characters"));
         }
         return runtime.hub().log().revoke(subject).handle((done, failure) -> {
             if (failure == null) {
@@ -55,8 +52,8 @@ public class SubjectResource {
             Throwable cause = PublishService.unwrap(failure);
             String reason = cause instanceof HubException refused ? refused.reason().label() : "internal-error";
             runtime.metrics().requestRejected("operator", reason);
-            return Response.status(503).type(MediaType.APPLICATION_JSON).header("Retry-After", "5")
-                    .entity(JsonSupport.error(reason, String.valueOf(cause.getMessage()))).build();
+            return Response.fromResponse(TopicResource.error(503, reason, String.valueOf(cause.getMessage())))
+                    .header("Retry-After", TopicResource.RETRY_AFTER_SECONDS).build();
         });
     }
 }

@@ -86,8 +86,7 @@ public class TopicResource {
             });
         } catch (AuthException e) {
             publisher.rejected(e.reason());
-            return CompletableFuture.completedFuture(Response.fromResponse(error(e.status(), e.reason(), e.getMessage()))
-                    .header(HttpHeaders.WWW_AUTHENTICATE, e.wwwAuthenticate()).build());
+            return CompletableFuture.completedFuture(refused(e));
         } catch (PublishException e) {
             publisher.rejected(e.reason());
             return CompletableFuture.completedFuture(error(e.status(), e.reason(), e.getMessage()));
@@ -167,7 +166,13 @@ public class TopicResource {
         }
     }
 
-    private static Response error(int status, String reason, String message) {
+    /** A refused credential or scope: its status, JSON reason and WWW-Authenticate (also the operator API's). */
+    static Response refused(AuthException e) {
+        return Response.fromResponse(error(e.status(), e.reason(), e.getMessage()))
+                .header(HttpHeaders.WWW_AUTHENTICATE, e.wwwAuthenticate()).build();
+    }
+
+    static Response error(int status, String reason, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON)
                 .entity(JsonSupport.error(reason, message)).build();
     }
