@@ -83,9 +83,27 @@ public class HeraldRuntime {
         // client why it is closed (WebSocket 1001) instead of leaving it to time out
         shutdownHook = new Thread(this::stop, "herald-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        warnAboveTheFileLimit(configured.hub().maxConnections());
         LOG.log(Level.INFO, "Herald started: node {0}, {1}, SSE engine {2}, policies {3}", configured.nodeId(),
                 logDescription, configured.sseEngine().name().toLowerCase(java.util.Locale.ROOT),
                 configured.hub().policies());
+    }
+
+    /** File descriptors Herald keeps besides client connections: jars, logs, selectors, Redis, the metrics port. */
+    static final int RESERVED_FILE_DESCRIPTORS = 512;
+
+    /**
+     * Every connection is a file descriptor: above the process limit, accepts fail inside the container (no
+     * answer Herald could give) before herald.max-connections answers 503. Warned, not refused: a server that
+     * does not start is worse than one whose limit is the kernel's.
+     */
+    private static void warnAboveTheFileLimit(int maxConnections) {
+        long maxFiles = dev.herald.observability.ProcessStats.maxFileDescriptors();
+        if (maxFiles > 0 && maxConnections + RESERVED_FILE_DESCRIPTORS > maxFiles) {
+            LOG.log(Level.WARNING, "herald.max-connections={0} needs about {1} open files, but this process may open"
+                    + " {2} (ulimit -n): raise the limit, or lower herald.max-connections to {3}", maxConnections,
+                    maxConnections + RESERVED_FILE_DESCRIPTORS, maxFiles, Math.max(1, maxFiles - RESERVED_FILE_DESCRIPTORS));
+        }
     }
 
     private static String generatedToken() {

@@ -53,7 +53,7 @@ public class SubjectResource {
             String reason = cause instanceof HubException refused ? refused.reason().label() : "internal-error";
             runtime.metrics().requestRejected("operator", reason);
             return Response.fromResponse(TopicResource.error(503, reason, String.valueOf(cause.getMessage())))
-                    .header("Retry-After", TopicResource.RETRY_AFTER_SECONDS).build();
+                    .header("Retry-After", HubException.RETRY_AFTER_SECONDS).build();
         });
     }
 }

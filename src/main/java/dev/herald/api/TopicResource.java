@@ -43,9 +43,6 @@ import static dev.herald.json.JsonSupport.JSON;
 @Path("/topics/{topic}")
 @ApplicationScoped
 public class TopicResource {
-    /** Seconds a publisher refused for a temporary reason (limits, log unavailable) should wait. */
-    static final String RETRY_AFTER_SECONDS = "5";
-
     @Inject
     HeraldRuntime runtime;
 
@@ -89,7 +86,9 @@ public class TopicResource {
             return CompletableFuture.completedFuture(refused(e));
         } catch (PublishException e) {
             publisher.rejected(e.reason());
-            return CompletableFuture.completedFuture(error(e.status(), e.reason(), e.getMessage()));
+            Response answer = error(e.status(), e.reason(), e.getMessage());
+            return CompletableFuture.completedFuture(e.retryAfterSeconds() == 0 ? answer
+                    : Response.fromResponse(answer).header("Retry-After", Long.toString(e.retryAfterSeconds())).build());
         } catch (HubException e) {
             return CompletableFuture.completedFuture(refused(publisher, e));
         }
@@ -102,7 +101,7 @@ public class TopicResource {
             case INVALID_TOPIC -> error(400, e.reason().label(), e.getMessage());
             case IDEMPOTENCY_KEY_REUSED -> error(422, e.reason().label(), e.getMessage());
             default -> Response.fromResponse(error(503, e.reason().label(), e.getMessage()))
-                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
+                    .header("Retry-After", HubException.RETRY_AFTER_SECONDS).build();
         };
     }
 
@@ -118,7 +117,7 @@ public class TopicResource {
         } catch (HubException e) {
             // the Redis log describes a topic from the stream: unreachable Redis is a temporary 503
             return Response.fromResponse(error(503, e.reason().label(), e.getMessage()))
-                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
+                    .header("Retry-After", HubException.RETRY_AFTER_SECONDS).build();
         }
         JsonObjectBuilder body = JSON.createObjectBuilder().add("topic", topic);
         if (info == null) {

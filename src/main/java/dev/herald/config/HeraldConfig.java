@@ -2,6 +2,8 @@ package dev.herald.config;
 
 import dev.herald.hub.HubSettings;
 import dev.herald.hub.TopicSelector;
+import dev.herald.limits.ClientAddresses;
+import dev.herald.limits.LimitSettings;
 import dev.herald.log.redis.RedisSettings;
 import dev.herald.security.SecuritySettings;
 import dev.herald.hub.TopicPolicies;
@@ -36,7 +38,8 @@ public record HeraldConfig(
         String metricsBackend,
         String nodeId,
         RedisSettings redis,
-        SecuritySettings security) {
+        SecuritySettings security,
+        LimitSettings limits) {
 
     /** True when the nodes share a Redis log (herald.backplane=redis); {@link #redis()} is null otherwise. */
     public boolean sharedLog() {
@@ -65,7 +68,9 @@ public record HeraldConfig(
                 integer(config, "herald.max-topics-per-subscription", defaults.maxTopicsPerSubscription()),
                 integer(config, "herald.max-connections", defaults.maxConnections()),
                 integer(config, "herald.writer-threads", defaults.writerThreads()),
-                TopicPolicies.parse(string(config, "herald.policies", demo ? DEMO_POLICIES : DEFAULT_POLICIES)));
+                TopicPolicies.parse(string(config, "herald.policies", demo ? DEMO_POLICIES : DEFAULT_POLICIES)),
+                integer(config, "herald.limits.connections-per-address", defaults.maxConnectionsPerAddress()),
+                duration(config, "herald.ws.pong-timeout", defaults.pongTimeout()));
         String engine = string(config, "herald.sse.engine", "servlet").trim();
         SseEngine sseEngine = switch (engine) {
             case "servlet" -> SseEngine.SERVLET;
@@ -102,7 +107,17 @@ public record HeraldConfig(
                 string(config, "herald.metrics", "auto"),
                 nodeId,
                 redis,
-                checked(security(config, token)));
+                checked(security(config, token)),
+                limits(config));
+    }
+
+    private static LimitSettings limits(Config config) {
+        double rate = config.getOptionalValue("herald.limits.publish-rate", Double.class).orElse(0.0);
+        return new LimitSettings(
+                ClientAddresses.trusting(List.of(string(config, "herald.trusted-proxies", "").split(","))),
+                rate,
+                integer(config, "herald.limits.publish-burst", Math.max(1, (int) Math.ceil(rate))),
+                integer(config, "herald.ws.max-messages-per-second", LimitSettings.defaults().wsMessagesPerSecond()));
     }
 
     private static SecuritySettings security(Config config, Optional<String> token) {

@@ -13,6 +13,8 @@ public enum CloseReason {
      * and drops the sink when they fill up): events were lost on the way, so the client must resume.
      */
     BROADCAST_OVERFLOW("broadcast-overflow"),
+    /** The peer did not answer a heartbeat (WebSocket ping) within herald.ws.pong-timeout. */
+    PONG_TIMEOUT("pong-timeout"),
     /** The client sent something the protocol does not allow. */
     BAD_REQUEST("bad-request"),
     /** The server is stopping. */

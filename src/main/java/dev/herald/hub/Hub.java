@@ -337,13 +337,14 @@ public final class Hub implements AutoCloseable {
             long now = System.nanoTime();
             long writeTimeout = settings.writeTimeout().toNanos();
             long heartbeat = settings.heartbeatInterval().toNanos();
+            long pongTimeout = settings.pongTimeout().toNanos();
             long wallClock = System.currentTimeMillis();
             for (Subscriber subscriber : registry.all()) {
                 if (wallClock >= subscriber.expiresAtMillis()) {
                     close(subscriber, CloseReason.TOKEN_EXPIRED);
                     continue;
                 }
-                subscriber.tick(now, writeTimeout, heartbeat);
+                subscriber.tick(now, writeTimeout, heartbeat, pongTimeout);
             }
         } catch (RuntimeException e) {
             // the ticker must survive anything a single subscriber does

@@ -10,6 +10,8 @@ public final class HubException extends RuntimeException {
         TOO_MANY_TOPICS("too-many-topics"),
         TOPIC_LIMIT("topic-limit"),
         CONNECTION_LIMIT("connection-limit"),
+        /** The client's address already holds herald.limits.connections-per-address connections. */
+        ADDRESS_LIMIT("address-limit"),
         /** The event log cannot store or read now (stopped, stalled or its store unreachable). */
         BACKPLANE_UNAVAILABLE("backplane-unavailable"),
         /** An Idempotency-Key came back with a different body. */
@@ -26,6 +28,9 @@ public final class HubException extends RuntimeException {
             return label;
         }
     }
+
+    /** Retry-After, in seconds, of an answer refused for a temporary reason (limits, log unavailable, drain). */
+    public static final String RETRY_AFTER_SECONDS = "5";
 
     private final Reason reason;
 

@@ -37,6 +37,19 @@ public interface Sink {
         return true;
     }
 
+    /** The client's address for per-address limits (see ClientAddresses), or null when unknown. */
+    default String clientAddress() {
+        return null;
+    }
+
+    /**
+     * True for a transport whose heartbeat the peer must answer (a WebSocket ping): heartbeats are then sent
+     * every interval, busy or not, and a peer that leaves one unanswered for the pong timeout is closed.
+     */
+    default boolean answersHeartbeats() {
+        return false;
+    }
+
     /** Ends the connection telling the client why (close code, final frame); must not block. */
     void close(CloseReason reason);
 }

@@ -54,6 +54,13 @@ public final class Subscriber implements Runnable {
     private boolean sinkClosed;
     private long blockedSinceNanos;
     private long lastWriteNanos;
+    /** {@link Sink#answersHeartbeats()}, read once; then heartbeats go every interval and must be answered. */
+    private final boolean answersHeartbeats;
+    /** When the oldest unanswered heartbeat was sent; 0: none outstanding. */
+    private long unansweredSinceNanos;
+    private long lastHeartbeatNanos;
+    /** {@link Sink#clientAddress()}, read once (the registry counts connections per address). */
+    final String clientAddress;
 
     Subscriber(Hub hub, Sink sink, String[] topics, WriterLane lane, int maxEvents, long maxBytes) {
         this.hub = hub;
@@ -64,6 +71,9 @@ public final class Subscriber implements Runnable {
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
         this.lastWriteNanos = System.nanoTime();
+        this.lastHeartbeatNanos = lastWriteNanos;
+        this.answersHeartbeats = sink.answersHeartbeats();
+        this.clientAddress = sink.clientAddress();
     }
 
     public List<String> topics() {
@@ -317,12 +327,17 @@ public final class Subscriber implements Runnable {
         if (notice != null) {
             return notice;
         }
-        if (!queue.isEmpty()) {
+        if (!queue.isEmpty() && !(heartbeatDue && answersHeartbeats)) {
+            // an event proves a quiet-only heartbeat unnecessary; a ping the peer must answer still goes
             heartbeatDue = false;
             return queue.poll();
         }
         if (heartbeatDue) {
             heartbeatDue = false;
+            lastHeartbeatNanos = System.nanoTime();
+            if (answersHeartbeats && unansweredSinceNanos == 0) {
+                unansweredSinceNanos = lastHeartbeatNanos;
+            }
             return Signal.HEARTBEAT;
         }
         return null;
@@ -461,6 +476,11 @@ public final class Subscriber implements Runnable {
         }
     }
 
+    /** The peer answered a heartbeat (a WebSocket pong): it is alive. */
+    public synchronized void heartbeatAnswered() {
+        unansweredSinceNanos = 0;
+    }
+
     /** The transport gave up on a write that does not end (its threads are all stuck): closed as write-timeout. */
     public void writeStalled() {
         hub.close(this, CloseReason.WRITE_TIMEOUT);
@@ -517,24 +537,31 @@ public final class Subscriber implements Runnable {
         queue.release();
     }
 
-    /** Periodic check from the hub: write timeout first, then a heartbeat if the connection has been quiet. */
-    void tick(long nowNanos, long writeTimeoutNanos, long heartbeatNanos) {
-        boolean timedOut;
+    /**
+     * Periodic check from the hub: write timeout first, then an unanswered heartbeat, then a heartbeat if the
+     * connection has been quiet (or, for a transport whose peer answers them, if the last one is an interval old).
+     */
+    void tick(long nowNanos, long writeTimeoutNanos, long heartbeatNanos, long pongTimeoutNanos) {
+        CloseReason timedOut = null;
         boolean submit = false;
         synchronized (this) {
             if (closed) {
                 return;
             }
             boolean blocked = inFlight || awaitingWritable;
-            timedOut = blocked && nowNanos - blockedSinceNanos > writeTimeoutNanos;
-            if (!blocked && preloaded && nowNanos - lastWriteNanos >= heartbeatNanos) {
+            if (blocked && nowNanos - blockedSinceNanos > writeTimeoutNanos) {
+                timedOut = CloseReason.WRITE_TIMEOUT;
+            } else if (unansweredSinceNanos != 0 && nowNanos - unansweredSinceNanos > pongTimeoutNanos) {
+                timedOut = CloseReason.PONG_TIMEOUT;
+            } else if (!blocked && preloaded && !heartbeatDue
+                    && nowNanos - (answersHeartbeats ? lastHeartbeatNanos : lastWriteNanos) >= heartbeatNanos) {
                 heartbeatDue = true;
                 submit = !scheduled;
                 scheduled = true;
             }
         }
-        if (timedOut) {
-            hub.close(this, CloseReason.WRITE_TIMEOUT);
+        if (timedOut != null) {
+            hub.close(this, timedOut);
         } else if (submit) {
             lane.schedule(this);
         }

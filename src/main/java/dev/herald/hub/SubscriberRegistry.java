@@ -25,6 +25,11 @@ final class SubscriberRegistry {
     private final Map<List<String>, GroupMembership> groups = new HashMap<>();
     /** Every open subscriber; bounded by herald.max-connections. Iterated without the lock (ticks, gauges). */
     private final Set<Subscriber> all = ConcurrentHashMap.newKeySet();
+    /**
+     * Open connections per client address, only while herald.limits.connections-per-address is on; an address
+     * leaves the map with its last connection, so it is bounded like {@link #all}.
+     */
+    private final Map<String, Integer> perAddress = new HashMap<>();
     /** Sequence of the newest event whose fan-out has begun. */
     private long dispatched;
     private boolean closed;
@@ -63,6 +68,7 @@ final class SubscriberRegistry {
                         "this node already serves " + settings.maxConnections() + " connections (herald.max-connections)");
             }
             ensureTopicRoom(names);
+            countAddress(subscriber);
             GroupMembership group = null;
             if (factory == null) {
                 subscriber.liveFrom(dispatched + 1);
@@ -156,6 +162,9 @@ final class SubscriberRegistry {
             if (!all.remove(subscriber)) {
                 return null;
             }
+            if (subscriber.clientAddress != null) {
+                perAddress.computeIfPresent(subscriber.clientAddress, (address, open) -> open > 1 ? open - 1 : null);
+            }
             if (group == null) {
                 for (String name : subscriber.topicArray()) {
                     exit(name, subscriber);
@@ -227,6 +236,20 @@ final class SubscriberRegistry {
         if (closed) {
             throw new HubException(HubException.Reason.CLOSED, "the server is shutting down");
         }
+    }
+
+    /** Takes one of the address' connections (the last check of join: nothing after it can refuse). */
+    private void countAddress(Subscriber subscriber) {
+        int limit = settings.maxConnectionsPerAddress();
+        if (limit == 0 || subscriber.clientAddress == null) {
+            return;
+        }
+        int open = perAddress.getOrDefault(subscriber.clientAddress, 0);
+        if (open >= limit) {
+            throw new HubException(HubException.Reason.ADDRESS_LIMIT, "your address already holds " + open
+                    + " connections (herald.limits.connections-per-address)");
+        }
+        perAddress.put(subscriber.clientAddress, open + 1);
     }
 
     /** Topics with subscribers are bounded by herald.max-topics. */

@@ -6,6 +6,7 @@ import dev.herald.hub.HeraldMetrics;
 import dev.herald.hub.HubException;
 import dev.herald.hub.OverflowPolicy;
 import dev.herald.hub.Topics;
+import dev.herald.limits.RateLimits;
 import dev.herald.observability.Tracing;
 import dev.herald.security.AccessControl;
 import dev.herald.security.AuthException;
@@ -37,6 +38,8 @@ public final class PublishService {
     private final AccessControl access;
     private final HeraldMetrics metrics;
     private final Tracing tracing;
+    /** Per token subject (herald.limits.publish-rate); the trusted path (demo feed) is not limited. */
+    private final RateLimits rates;
 
     public PublishService(EventLog log, HeraldConfig config, AccessControl access, HeraldMetrics metrics,
                           Tracing tracing) {
@@ -45,6 +48,7 @@ public final class PublishService {
         this.access = access;
         this.metrics = metrics;
         this.tracing = tracing;
+        this.rates = config.limits().publishLimits();
     }
 
     public int maxEventBytes() {
@@ -64,7 +68,24 @@ public final class PublishService {
             throw new PublishException(400, "invalid-topic", problem);
         }
         access.checkPublish(grants, topic);
-        return publish(topic, json, idempotencyKey, traceParent);
+        Prepared event = prepare(topic, json);
+        takeRate(grants, 1);
+        return append(event, idempotencyKey, traceParent);
+    }
+
+    /** One event of the publisher's rate, or 429 with the seconds until the next one is allowed. */
+    private void takeRate(Grants grants, int events) {
+        String publisher = grants.subject() != null ? grants.subject() : grants.operator() ? "(publish-token)" : "";
+        long waitNanos = rates.tryTake(publisher, events, System.nanoTime());
+        if (waitNanos > 0) {
+            throw new PublishException(429, "rate-limited", "at most " + config.limits().publishRate()
+                    + " events per second per publisher (herald.limits.publish-rate)",
+                    Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L));
+        }
+    }
+
+    /** A checked event: its text, bytes and conflation key. */
+    private record Prepared(String topic, String json, byte[] body, String conflationKey) {
     }
 
     /**
@@ -75,6 +96,10 @@ public final class PublishService {
      *                          stage fails with a {@link HubException} when the log refuses
      */
     public CompletionStage<String> publish(String topic, String json, String idempotencyKey, String traceParent) {
+        return append(prepare(topic, json), idempotencyKey, traceParent);
+    }
+
+    private Prepared prepare(String topic, String json) {
         String problem = Topics.problemWith(topic);
         if (problem != null) {
             throw new PublishException(400, "invalid-topic", problem);
@@ -87,12 +112,17 @@ public final class PublishService {
         JsonValue value = parse(json);
         OverflowPolicy policy = config.hub().policies().forTopic(topic);
         String conflationKey = policy.kind() == OverflowPolicy.Kind.CONFLATE ? keyOf(value, policy.conflationKey()) : null;
+        return new Prepared(topic, json, body, conflationKey);
+    }
+
+    private CompletionStage<String> append(Prepared event, String idempotencyKey, String traceParent) {
+        String topic = event.topic();
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey;
         Tracing.PublishTrace trace = tracing.startPublish(topic, traceParent);
         CompletionStage<String> appended;
         try {
-            appended = log.append(new EventLog.Append(topic, json, conflationKey, key,
-                    key == null ? null : sha256(body), trace.traceParent())).thenApply(position -> position.id());
+            appended = log.append(new EventLog.Append(topic, event.json(), event.conflationKey(), key,
+                    key == null ? null : sha256(event.body()), trace.traceParent())).thenApply(position -> position.id());
         } catch (RuntimeException e) {
             appended = CompletableFuture.failedFuture(e);
         } finally {

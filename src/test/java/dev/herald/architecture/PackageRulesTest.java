@@ -62,6 +62,13 @@ class PackageRulesTest {
     }
 
     @Test
+    void limitsArePlainJava() {
+        classes().that().resideInAPackage("dev.herald.limits..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.herald.limits..", "java..")
+                .check(MAIN);
+    }
+
+    @Test
     void securityIsPlainJavaOnNimbus() {
         classes().that().resideInAPackage("dev.herald.security..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("dev.herald.security..", "dev.herald.hub..",

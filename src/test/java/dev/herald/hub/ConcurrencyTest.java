@@ -293,10 +293,7 @@ class ConcurrencyTest extends HubTestSupport {
     @Test
     void connectionChurnWhileTheWritersAreBusyIsNotRefused() throws Exception {
         HubSettings base = settings().withLimits(1_000, 64, 2);
-        HubSettings oneWriter = new HubSettings(base.historyMaxEventsPerTopic(), base.historyMaxBytes(),
-                base.historyMaxAge(), base.queueMaxEvents(), base.queueMaxBytes(), base.writeTimeout(),
-                base.heartbeatInterval(), base.maxTopics(), base.maxTopicsPerSubscription(), base.maxConnections(),
-                1, base.policies());
+        HubSettings oneWriter = base.withWriterThreads(1);
         Hub hub = hub(oneWriter);
         TestSink blocker = TestSink.sync();
         CountDownLatch writing = new CountDownLatch(1);

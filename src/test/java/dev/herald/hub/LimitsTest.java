@@ -144,4 +144,33 @@ class LimitsTest extends HubTestSupport {
         assertEquals("slow-consumer", CloseReason.SLOW_CONSUMER.label());
         assertEquals("write-timeout", CloseReason.WRITE_TIMEOUT.label());
     }
+
+    @Test
+    void connectionsPerAddressAreLimitedAndFreedOnClose() {
+        Hub hub = hub(settings().withConnectionsPerAddress(2));
+        Subscriber first = subscribe(hub, TestSink.sync().from("192.0.2.1"), null, "a").subscriber();
+        subscribe(hub, TestSink.sync().from("192.0.2.1"), null, "a");
+        TestSink third = TestSink.sync().from("192.0.2.1");
+        assertRejected(HubException.Reason.ADDRESS_LIMIT, () -> hub.subscribe(List.of("a"), null, third));
+        assertEquals(0, third.attachCalls(), "a refused subscription never touches the sink");
+        subscribe(hub, TestSink.sync().from("192.0.2.2"), null, "a");
+        subscribe(hub, TestSink.sync(), null, "a");
+        subscribe(hub, TestSink.sync(), null, "a");
+        subscribe(hub, TestSink.sync(), null, "a");
+        assertEquals(6, hub.connectionCount(), "other addresses, and connections of no known address, are not limited");
+
+        hub.close(first, CloseReason.CLIENT_GONE);
+        subscribe(hub, TestSink.sync().from("192.0.2.1"), null, "a");
+        assertRejected(HubException.Reason.ADDRESS_LIMIT,
+                () -> hub.subscribe(List.of("a"), null, TestSink.sync().from("192.0.2.1")));
+    }
+
+    @Test
+    void withoutAPerAddressLimitOneAddressMayOpenMany() {
+        Hub hub = hub(settings());
+        for (int i = 0; i < 50; i++) {
+            subscribe(hub, TestSink.sync().from("192.0.2.1"), null, "a");
+        }
+        assertEquals(50, hub.connectionCount());
+    }
 }

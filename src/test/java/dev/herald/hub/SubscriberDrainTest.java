@@ -397,4 +397,47 @@ class SubscriberDrainTest extends HubTestSupport {
         assertEquals(event, sink.items().get(0));
         assertInstanceOf(Signal.Heartbeat.class, sink.items().get(1));
     }
+
+    @Test
+    void aPeerThatLeavesAPingUnansweredIsClosedAfterThePongTimeout() {
+        Hub hub = hub(settings().withTimings(Duration.ofSeconds(5), Duration.ofMillis(100))
+                .withPongTimeout(Duration.ofMillis(300)));
+        TestSink sink = TestSink.sync().answeringHeartbeats();
+        long start = System.nanoTime();
+        Subscriber subscriber = subscribe(hub, sink, null, "a").subscriber();
+        Await.until(() -> sink.closedWith() != null, Duration.ofSeconds(3), "closed as pong-timeout");
+        long afterMillis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(CloseReason.PONG_TIMEOUT, sink.closedWith());
+        assertTrue(afterMillis >= 400, "after the interval plus the deadline: " + afterMillis + " ms");
+        assertTrue(subscriber.isClosed());
+        Await.until(() -> metrics.closedCount(CloseReason.PONG_TIMEOUT) == 1, "counted as pong-timeout");
+        Await.until(() -> hub.connectionCount() == 0, "forgotten");
+    }
+
+    @Test
+    void answeredPingsKeepTheConnectionAndGoEvenWhileEventsFlow() {
+        Hub hub = hub(settings().withTimings(Duration.ofSeconds(5), Duration.ofMillis(100))
+                .withPongTimeout(Duration.ofMillis(300)));
+        TestSink sink = TestSink.sync().answeringHeartbeats();
+        sink.beforeWrite(item -> {
+            if (item instanceof Signal.Heartbeat) {
+                sink.subscriber.heartbeatAnswered();
+            }
+        });
+        subscribe(hub, sink, null, "a");
+        long until = System.nanoTime() + 1_500_000_000L;
+        int published = 0;
+        while (System.nanoTime() < until) {
+            // an event every 20 ms: never quiet for an interval, so only a ping the peer answers keeps it open
+            publish(hub, "a", "{}");
+            published++;
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // pacing the publisher, not waiting for the hub
+        }
+        int events = published;
+        Await.until(() -> sink.events().size() == events, "every event");
+        long pings = sink.items().stream().filter(item -> item instanceof Signal.Heartbeat).count();
+        assertTrue(pings >= 5, "pings every interval although events flow: " + pings);
+        assertEquals(null, sink.closedWith());
+        sink.assertNoViolations();
+    }
 }

@@ -82,6 +82,31 @@ final class TestSink implements Sink {
         return buffersWrites;
     }
 
+    private volatile String clientAddress;
+    private volatile boolean answersHeartbeats;
+
+    /** The address the sink reports (per-address limits). */
+    TestSink from(String address) {
+        clientAddress = address;
+        return this;
+    }
+
+    /** Like a WebSocket: heartbeats are pings the peer must answer. */
+    TestSink answeringHeartbeats() {
+        answersHeartbeats = true;
+        return this;
+    }
+
+    @Override
+    public String clientAddress() {
+        return clientAddress;
+    }
+
+    @Override
+    public boolean answersHeartbeats() {
+        return answersHeartbeats;
+    }
+
     /** Synchronous writes, but canWrite is false until {@link #makeWritable()}: a client that stops reading. */
     static TestSink notWritable() {
         return new TestSink(false, null, false, false);

@@ -27,7 +27,9 @@ final class JaxrsSseSink extends SseSink {
     private boolean containerClosed;
     private volatile CloseReason closeReason;
 
-    JaxrsSseSink(SseEventSink sink, JaxrsFrames frames, OutboundSseEvent preamble, BlockingSendPool pool) {
+    JaxrsSseSink(SseEventSink sink, JaxrsFrames frames, OutboundSseEvent preamble, BlockingSendPool pool,
+                 String clientAddress) {
+        super(clientAddress);
         this.sink = sink;
         this.frames = frames;
         this.preamble = preamble;

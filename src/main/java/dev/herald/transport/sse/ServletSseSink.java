@@ -26,7 +26,8 @@ final class ServletSseSink extends SseSink implements WriteListener, AsyncListen
     /** False until the WriteListener is set: before that, isReady() is not defined (Undertow throws). */
     private volatile boolean listening;
 
-    ServletSseSink(Hub hub, AsyncContext async, ServletOutputStream out, byte[] preamble) {
+    ServletSseSink(Hub hub, AsyncContext async, ServletOutputStream out, byte[] preamble, String clientAddress) {
+        super(clientAddress);
         this.hub = hub;
         this.async = async;
         this.out = out;

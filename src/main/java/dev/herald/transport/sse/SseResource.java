@@ -7,10 +7,12 @@ import dev.herald.hub.HubException;
 import dev.herald.security.AuthException;
 import dev.herald.security.Grants;
 import dev.herald.json.JsonSupport;
+import dev.herald.transport.ClientAddress;
 import dev.herald.transport.SubscribeRequest;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -53,7 +55,8 @@ public class SseResource {
                        @HeaderParam("Authorization") String authorization,
                        @QueryParam("access_token") String queryToken,
                        @Context HttpHeaders headers,
-                       @Context SseEventSink eventSink, @Context Sse sse, @Context HttpServletResponse response) {
+                       @Context SseEventSink eventSink, @Context Sse sse, @Context HttpServletRequest request,
+                       @Context HttpServletResponse response) {
         Hub hub = runtime.hub();
         SubscribeRequest subscribe = SubscribeRequest.of(topics.toArray(String[]::new), headerLastEventId,
                 queryLastEventId);
@@ -77,7 +80,8 @@ public class SseResource {
         response.setHeader("X-Accel-Buffering", "no");
         JaxrsFrames encoder = frames(sse);
         JaxrsSseSink sink = new JaxrsSseSink(eventSink, encoder,
-                encoder.preamble(runtime.config().sseRetry().toMillis()), sendPool());
+                encoder.preamble(runtime.config().sseRetry().toMillis()), sendPool(),
+                ClientAddress.of(request, runtime.config().limits().addresses()));
         try {
             grants.limit(hub.subscribe(subscribe.topics(), subscribe.lastEventId(), sink, groups).subscriber());
         } catch (HubException e) {
@@ -92,8 +96,8 @@ public class SseResource {
         int status = SseResponses.status(e);
         Response.ResponseBuilder answer = Response.status(status).type(MediaType.APPLICATION_JSON)
                 .entity(JsonSupport.error(e.reason().label(), e.getMessage()));
-        if (status == 503) {
-            answer.header("Retry-After", SseResponses.RETRY_AFTER_SECONDS);
+        if (SseResponses.temporary(status)) {
+            answer.header("Retry-After", HubException.RETRY_AFTER_SECONDS);
         }
         return new WebApplicationException(answer.build());
     }

@@ -23,14 +23,18 @@ final class SseResponses {
         response.setHeader("X-Accel-Buffering", "no");
     }
 
-    /** Seconds a client refused for a temporary reason should wait (EventSource ignores it; others should not). */
-    static final String RETRY_AFTER_SECONDS = "5";
-
+    /** 429 for the client's own address limit, 503 for the node's limits and state, 400 for a bad request. */
     static int status(HubException e) {
         return switch (e.reason()) {
+            case ADDRESS_LIMIT -> 429;
             case CONNECTION_LIMIT, TOPIC_LIMIT, CLOSED, BACKPLANE_UNAVAILABLE -> 503;
             default -> 400;
         };
+    }
+
+    /** Whether a refusal with this status is temporary: it carries Retry-After (EventSource ignores it; others should not). */
+    static boolean temporary(int status) {
+        return status == 429 || status == 503;
     }
 
     /** A refused credential or scope, before any stream byte: 401/403, WWW-Authenticate, the JSON reason. */
@@ -52,8 +56,8 @@ final class SseResponses {
         // reset() also cleared what the node header filter set
         response.setHeader(NodeHeaderFilter.HEADER, runtime.config().nodeId());
         int status = status(e);
-        if (status == 503) {
-            response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+        if (temporary(status)) {
+            response.setHeader("Retry-After", HubException.RETRY_AFTER_SECONDS);
         }
         // blocking mode: the servlet sets its WriteListener only once the subscription exists
         HttpErrors.write(response, status, e.reason().label(), e.getMessage());

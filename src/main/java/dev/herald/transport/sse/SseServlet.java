@@ -5,6 +5,7 @@ import dev.herald.hub.Hub;
 import dev.herald.hub.HubException;
 import dev.herald.security.AuthException;
 import dev.herald.security.Grants;
+import dev.herald.transport.ClientAddress;
 import dev.herald.transport.SubscribeRequest;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
@@ -49,7 +50,8 @@ final class SseServlet extends HttpServlet {
         async.setTimeout(0);
         ServletOutputStream out = response.getOutputStream();
         ServletSseSink sink = new ServletSseSink(hub, async, out,
-                SseFrames.preamble(runtime.config().sseRetry().toMillis()));
+                SseFrames.preamble(runtime.config().sseRetry().toMillis()),
+                ClientAddress.of(request, runtime.config().limits().addresses()));
         async.addListener(sink);
         try {
             Hub.Subscription subscription = hub.subscribe(subscribe.topics(), subscribe.lastEventId(), sink);

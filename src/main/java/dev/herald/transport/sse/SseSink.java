@@ -6,6 +6,16 @@ import dev.herald.hub.Subscriber;
 /** What both SSE engines share: the transport label and the subscriber to report write outcomes to. */
 abstract class SseSink implements Sink {
     private volatile Subscriber subscriber;
+    private final String clientAddress;
+
+    SseSink(String clientAddress) {
+        this.clientAddress = clientAddress;
+    }
+
+    @Override
+    public final String clientAddress() {
+        return clientAddress;
+    }
 
     @Override
     public final void attach(Subscriber subscriber) {

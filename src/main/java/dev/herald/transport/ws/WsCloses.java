@@ -18,6 +18,7 @@ final class WsCloses {
         return switch (reason) {
             case SLOW_CONSUMER -> close(CloseCodes.TRY_AGAIN_LATER, reason.label(), "queue full; resume from your last id");
             case WRITE_TIMEOUT -> close(CloseCodes.TRY_AGAIN_LATER, reason.label(), "write stalled; resume from your last id");
+            case PONG_TIMEOUT -> close(CloseCodes.TRY_AGAIN_LATER, reason.label(), "no pong; resume from your last id");
             case BROADCAST_OVERFLOW -> close(CloseCodes.TRY_AGAIN_LATER, reason.label(), "events lost; resume from your last id");
             case BAD_REQUEST -> close(CloseCodes.VIOLATED_POLICY, reason.label(), "bad request");
             case SHUTDOWN -> close(CloseCodes.GOING_AWAY, reason.label(), "server shutting down; reconnect");

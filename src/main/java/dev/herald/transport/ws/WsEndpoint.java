@@ -5,6 +5,7 @@ import dev.herald.hub.CloseReason;
 import dev.herald.hub.Hub;
 import dev.herald.hub.HubException;
 import dev.herald.hub.Subscriber;
+import dev.herald.limits.TokenBucket;
 import dev.herald.security.AuthException;
 import dev.herald.security.Grants;
 import dev.herald.transport.SubscribeRequest;
@@ -19,6 +20,7 @@ import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
@@ -66,12 +68,12 @@ public final class WsEndpoint extends Endpoint {
         SubscribeRequest request = SubscribeRequest.of(topics.toArray(String[]::new), null,
                 lastIds == null || lastIds.isEmpty() ? null : lastIds.get(0));
         Hub hub = runtime.hub();
-        WsSink sink = new WsSink(session);
+        WsHandshake handshake = session.getUserProperties().get(WsHandshake.KEY) instanceof WsHandshake known
+                ? known : WsHandshake.NONE;
+        WsSink sink = new WsSink(session, handshake.clientAddress());
         session.getUserProperties().put(SINK, sink);
         Grants grants;
         try {
-            WsHandshake handshake = session.getUserProperties().get(WsHandshake.KEY) instanceof WsHandshake known
-                    ? known : WsHandshake.NONE;
             List<String> queryTokens = parameters.get("access_token");
             grants = runtime.access().subscriber(request.topics(), handshake.authorization(), handshake.cookieToken(),
                     queryTokens == null || queryTokens.isEmpty() ? null : queryTokens.get(0));
@@ -92,7 +94,7 @@ public final class WsEndpoint extends Endpoint {
         } catch (HubException e) {
             runtime.metrics().requestRejected("ws", e.reason().label());
             CloseCodes code = switch (e.reason()) {
-                case CONNECTION_LIMIT, TOPIC_LIMIT, BACKPLANE_UNAVAILABLE -> CloseCodes.TRY_AGAIN_LATER;
+                case CONNECTION_LIMIT, ADDRESS_LIMIT, TOPIC_LIMIT, BACKPLANE_UNAVAILABLE -> CloseCodes.TRY_AGAIN_LATER;
                 case CLOSED -> CloseCodes.GOING_AWAY;
                 default -> CloseCodes.VIOLATED_POLICY;
             };
@@ -100,6 +102,12 @@ public final class WsEndpoint extends Endpoint {
             return;
         }
         session.addMessageHandler(String.class, new ControlMessages(sink));
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> {
+            Subscriber subscriber = sink.subscriber();
+            if (subscriber != null) {
+                subscriber.heartbeatAnswered();
+            }
+        });
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) bytes ->
                 refuse(sink, CloseCodes.CANNOT_ACCEPT, "bad-message", "binary messages are not accepted"));
     }
@@ -110,17 +118,27 @@ public final class WsEndpoint extends Endpoint {
      */
     private final class ControlMessages implements MessageHandler.Partial<String> {
         private final WsSink sink;
+        /** herald.ws.max-messages-per-second, burst the same: a client that floods is closed with 1008. */
+        private final TokenBucket rate;
         private StringBuilder pending;
         private int bytes;
         private boolean refused;
 
         ControlMessages(WsSink sink) {
             this.sink = sink;
+            int perSecond = runtime.config().limits().wsMessagesPerSecond();
+            this.rate = new TokenBucket(perSecond, perSecond, System.nanoTime());
         }
 
         @Override
         public void onMessage(String part, boolean last) {
             if (refused) {
+                return;
+            }
+            if (pending == null && bytes == 0 && rate.tryTake(1, System.nanoTime()) != 0) {
+                refused = true;
+                refuse(sink, CloseCodes.VIOLATED_POLICY, "too-many-messages", "at most "
+                        + runtime.config().limits().wsMessagesPerSecond() + " messages per second (herald.ws.max-messages-per-second)");
                 return;
             }
             bytes += StandardCharsets.UTF_8.encode(part).remaining();

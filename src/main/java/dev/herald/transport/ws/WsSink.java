@@ -20,12 +20,25 @@ final class WsSink implements Sink, SendHandler {
     private static final ByteBuffer PING = ByteBuffer.allocate(0);
 
     private final Session session;
+    private final String clientAddress;
     private volatile Subscriber subscriber;
     /** Close code and reason for a bad client message (decided by the endpoint before closing). */
     private volatile jakarta.websocket.CloseReason badRequest;
 
-    WsSink(Session session) {
+    WsSink(Session session, String clientAddress) {
         this.session = session;
+        this.clientAddress = clientAddress;
+    }
+
+    @Override
+    public String clientAddress() {
+        return clientAddress;
+    }
+
+    /** Pings must be answered with pongs (RFC 6455 5.5.2); the endpoint reports them to the subscriber. */
+    @Override
+    public boolean answersHeartbeats() {
+        return true;
     }
 
     @Override

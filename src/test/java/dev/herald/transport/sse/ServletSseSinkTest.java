@@ -67,7 +67,7 @@ class ServletSseSinkTest {
         StrictStream out = new StrictStream();
         AsyncContext async = (AsyncContext) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {AsyncContext.class}, (proxy, method, args) -> null);
-        ServletSseSink sink = new ServletSseSink(null, async, out, "retry: 3000\n\n".getBytes(StandardCharsets.UTF_8));
+        ServletSseSink sink = new ServletSseSink(null, async, out, "retry: 3000\n\n".getBytes(StandardCharsets.UTF_8), null);
 
         assertFalse(sink.canWrite(), "not before the WriteListener is set");
         sink.listening();

@@ -15,14 +15,15 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * WebSocket handshakes from a web page of another origin are refused with 403 before the upgrade (cross-site
+ * Admits WebSocket handshakes. It hands the client address (see {@link ClientAddress}) on to the handshake, and
+ * refuses handshakes from a web page of another origin are refused with 403 before the upgrade (cross-site
  * WebSocket hijacking: a browser sends the user's cookies with any page's handshake). Allowed: the origins of
  * herald.allowed-origins, else Herald's own origin; requests without Origin (non-browser clients) unless
  * herald.allow-missing-origin=false. Declared (not registered by code) so that it runs before the container's
  * WebSocket upgrade filter.
  */
 @WebFilter(urlPatterns = "/ws/*", asyncSupported = true)
-public class OriginFilter implements Filter {
+public class WsAdmissionFilter implements Filter {
     @Inject
     HeraldRuntime runtime;
 
@@ -32,7 +33,8 @@ public class OriginFilter implements Filter {
         HttpServletRequest http = (HttpServletRequest) request;
         String origin = http.getHeader("Origin");
         if (runtime.access().origins().allows(origin, http.getHeader("Host"))) {
-            chain.doFilter(request, response);
+            chain.doFilter(ClientAddress.withHandshakeHeader(http,
+                    ClientAddress.of(http, runtime.config().limits().addresses())), response);
             return;
         }
         runtime.metrics().requestRejected("ws", AuthException.FORBIDDEN_ORIGIN);
