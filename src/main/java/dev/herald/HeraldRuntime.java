@@ -35,6 +35,7 @@ public class HeraldRuntime {
     private volatile Hub hub;
     private volatile PublishService publisher;
     private volatile AccessControl access;
+    private volatile Drain drain;
     private volatile Thread shutdownHook;
     private final AtomicBoolean stopped = new AtomicBoolean();
     /** Open until stop() has closed every client. */
@@ -77,6 +78,7 @@ public class HeraldRuntime {
         metrics = heraldMetrics;
         access = control;
         publisher = new PublishService(log, configured, control, heraldMetrics, observability.tracing());
+        drain = new Drain(created, publisher, configured.drainGrace(), configured.drainPeriod());
         // published last: readers that see the hub see everything else too
         hub = created;
         // Payara Micro stops on SIGTERM without undeploying (no @PreDestroy): this hook still tells every
@@ -141,6 +143,22 @@ public class HeraldRuntime {
         return publisher;
     }
 
+    /** True from the moment a drain starts: readiness is DOWN. */
+    public boolean draining() {
+        Drain current = drain;
+        return current != null && current.started();
+    }
+
+    /**
+     * Starts the graceful drain (see {@link Drain}) unless it runs already; returns its grace and period. The
+     * node stays drained: it is meant to stop next (Kubernetes sends SIGTERM after the preStop hook).
+     */
+    public java.time.Duration[] startDrain(String trigger) {
+        ensureStarted();
+        drain.start(trigger);
+        return new java.time.Duration[] {drain.grace(), drain.period()};
+    }
+
     @PreDestroy
     void undeploy() {
         try {
@@ -164,6 +182,11 @@ public class HeraldRuntime {
         }
         if (stopped.compareAndSet(false, true)) {
             try {
+                Drain draining = drain;
+                if (draining != null) {
+                    draining.start("stopping");
+                    draining.await();
+                }
                 LOG.log(Level.INFO, "Herald stopping: closing {0} connections", current.connectionCount());
                 current.close();
                 current.log().close();
@@ -175,7 +198,8 @@ public class HeraldRuntime {
         // WildFly undeploys on SIGTERM while the shutdown hook is still closing clients: the container must not
         // close their WebSocket sessions first (1001 without Herald's JSON reason), so undeploy waits for it
         try {
-            closed.await(10, TimeUnit.SECONDS);
+            HeraldConfig settings = config;
+            closed.await(10 + settings.drainGrace().plus(settings.drainPeriod()).toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -8,8 +8,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready while the hub runs and its event log accepts and delivers (the same condition as
- * {@code herald_backplane_up}); reports connections and topics so operators see load at a glance.
+ * Ready while the hub runs, its event log accepts and delivers (the same condition as
+ * {@code herald_backplane_up}) and no drain has begun; reports connections and topics so operators see load at a glance.
  */
 @Readiness
 @ApplicationScoped
@@ -20,8 +20,10 @@ public class ReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         Hub hub = runtime.hub();
-        return HealthCheckResponse.named("herald-hub").status(hub.backplaneUp())
+        boolean draining = runtime.draining();
+        return HealthCheckResponse.named("herald-hub").status(hub.backplaneUp() && !draining)
                 .withData("backplane", hub.backplaneUp() ? "up" : "down")
+                .withData("draining", draining)
                 .withData("connections", hub.connectionCount())
                 .withData("topics", hub.topicCount())
                 .build();

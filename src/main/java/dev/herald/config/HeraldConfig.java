@@ -39,7 +39,9 @@ public record HeraldConfig(
         String nodeId,
         RedisSettings redis,
         SecuritySettings security,
-        LimitSettings limits) {
+        LimitSettings limits,
+        Duration drainGrace,
+        Duration drainPeriod) {
 
     /** True when the nodes share a Redis log (herald.backplane=redis); {@link #redis()} is null otherwise. */
     public boolean sharedLog() {
@@ -108,7 +110,9 @@ public record HeraldConfig(
                 nodeId,
                 redis,
                 checked(security(config, token)),
-                limits(config));
+                limits(config),
+                duration(config, "herald.drain.grace", Duration.ofSeconds(5)),
+                duration(config, "herald.drain.period", Duration.ofSeconds(10)));
     }
 
     private static LimitSettings limits(Config config) {

@@ -357,6 +357,35 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
+     * Ends every connection gracefully, spread uniformly over {@code period} in random order so that clients
+     * do not all reconnect at once: each subscriber stops taking live events, writes what it has queued, then
+     * closes with reason shutdown (SSE: a retry hint and the end; WebSocket: 1001). New subscriptions are refused
+     * as draining from now on. The stage completes when the last connection has closed.
+     */
+    public java.util.concurrent.CompletableFuture<Void> drain(java.time.Duration period) {
+        List<Subscriber> open = registry.drain();
+        java.util.Collections.shuffle(open);
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        long start = System.nanoTime();
+        long periodNanos = Math.max(1, period.toNanos());
+        AtomicInteger finished = new AtomicInteger();
+        Runnable step = () -> {
+            double elapsed = (System.nanoTime() - start) / (double) periodNanos;
+            int due = (int) Math.min(open.size(), Math.ceil(open.size() * Math.min(1.0, elapsed)));
+            while (finished.get() < due) {
+                open.get(finished.getAndIncrement()).finish(CloseReason.SHUTDOWN);
+            }
+            if (finished.get() == open.size() && registry.all().isEmpty()) {
+                done.complete(null);
+            }
+        };
+        java.util.concurrent.ScheduledFuture<?> stepping = ticker.scheduleAtFixedRate(step, 0,
+                Math.max(10, Math.min(100, period.toMillis() / 100)), TimeUnit.MILLISECONDS);
+        done.whenComplete((ignored, failure) -> stepping.cancel(false));
+        return done;
+    }
+
+    /**
      * Closes every subscriber with reason shutdown (WebSocket 1001) and stops the writer lanes. The registry
      * refuses joins from the moment it hands out its subscribers, so no subscribe registers after the copy.
      */

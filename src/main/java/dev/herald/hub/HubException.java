@@ -16,6 +16,8 @@ public final class HubException extends RuntimeException {
         BACKPLANE_UNAVAILABLE("backplane-unavailable"),
         /** An Idempotency-Key came back with a different body. */
         IDEMPOTENCY_KEY_REUSED("idempotency-key-reused"),
+        /** The node is draining (shutting down gracefully): connect to another node. */
+        DRAINING("draining"),
         CLOSED("closed");
 
         private final String label;

@@ -50,6 +50,8 @@ public final class Subscriber implements Runnable {
     private boolean awaitingWritable;
     private boolean needsFlush;
     private boolean closed;
+    /** Set by a drain: no more live events; once what is queued is written, the subscriber closes for it. */
+    private CloseReason finishing;
     private CloseReason closeReason;
     private boolean sinkClosed;
     private long blockedSinceNanos;
@@ -245,7 +247,8 @@ public final class Subscriber implements Runnable {
         boolean submit;
         int outcome = QUEUED;
         synchronized (this) {
-            if (closed || event.sequence() < liveFrom) {
+            if (closed || finishing != null || event.sequence() < liveFrom) {
+                // a finishing client resumes from its last id on another node: nothing is lost by not queueing
                 return QUEUED;
             }
             if (queue.full(event, maxEvents, maxBytes)) {
@@ -345,7 +348,7 @@ public final class Subscriber implements Runnable {
 
     private boolean hasWork() {
         return !queue.isEmpty() || pendingSubscribed != null || pendingReset != null || !dropped.isEmpty() || heartbeatDue
-                || needsFlush || (replies != null && !replies.isEmpty());
+                || needsFlush || (replies != null && !replies.isEmpty()) || finishing != null;
     }
 
     /** The drain loop; runs on this subscriber's writer lane, never on two threads at once. */
@@ -373,6 +376,7 @@ public final class Subscriber implements Runnable {
         while (true) {
             Object next;
             CloseReason reasonToClose = null;
+            CloseReason flushedFor = null;
             synchronized (this) {
                 if (closed) {
                     scheduled = false;
@@ -393,7 +397,10 @@ public final class Subscriber implements Runnable {
                     if (next == null) {
                         if (!needsFlush) {
                             scheduled = false;
-                            return;
+                            flushedFor = finishing;
+                            if (flushedFor == null) {
+                                return;
+                            }
                         }
                         needsFlush = false;
                     } else {
@@ -406,6 +413,11 @@ public final class Subscriber implements Runnable {
             }
             if (reasonToClose != null) {
                 sink.close(reasonToClose);
+                return;
+            }
+            if (flushedFor != null) {
+                // flushed: the close marks it closed and schedules the drain that closes the sink
+                hub.close(this, flushedFor);
                 return;
             }
             if (next == null) {
@@ -470,6 +482,27 @@ public final class Subscriber implements Runnable {
         }
         if (delivered != null) {
             delivered(delivered);
+        }
+        if (submit) {
+            lane.schedule(this);
+        }
+    }
+
+    /**
+     * Ends the connection gracefully (a drain): live events stop here, what is queued is written and flushed,
+     * then the subscriber closes for {@code reason}. A client that does not read is closed by the write timeout.
+     */
+    void finish(CloseReason reason) {
+        boolean submit;
+        synchronized (this) {
+            if (closed || finishing != null) {
+                return;
+            }
+            finishing = reason;
+            submit = preloaded && !scheduled && !inFlight && !awaitingWritable;
+            if (submit) {
+                scheduled = true;
+            }
         }
         if (submit) {
             lane.schedule(this);

@@ -33,6 +33,7 @@ final class SubscriberRegistry {
     /** Sequence of the newest event whose fan-out has begun. */
     private long dispatched;
     private boolean closed;
+    private boolean draining;
 
     SubscriberRegistry(HubSettings settings, int lanes) {
         this.settings = settings;
@@ -190,6 +191,17 @@ final class SubscriberRegistry {
         }
     }
 
+    /** Refuses every later join as draining; returns the subscribers registered until now. */
+    List<Subscriber> drain() {
+        lock.lock();
+        try {
+            draining = true;
+            return new java.util.ArrayList<>(all);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Refuses every later join; returns the subscribers registered until now. */
     List<Subscriber> close() {
         lock.lock();
@@ -235,6 +247,9 @@ final class SubscriberRegistry {
     private void ensureOpen() {
         if (closed) {
             throw new HubException(HubException.Reason.CLOSED, "the server is shutting down");
+        }
+        if (draining) {
+            throw new HubException(HubException.Reason.DRAINING, "this node is draining; connect to another one");
         }
     }
 

@@ -40,6 +40,7 @@ public final class PublishService {
     private final Tracing tracing;
     /** Per token subject (herald.limits.publish-rate); the trusted path (demo feed) is not limited. */
     private final RateLimits rates;
+    private volatile boolean refusing;
 
     public PublishService(EventLog log, HeraldConfig config, AccessControl access, HeraldMetrics metrics,
                           Tracing tracing) {
@@ -115,7 +116,16 @@ public final class PublishService {
         return new Prepared(topic, json, body, conflationKey);
     }
 
+    /** A drain: from now on every publish is refused with 503 draining (the client retries on another node). */
+    public void refuseNewPublishes() {
+        refusing = true;
+    }
+
     private CompletionStage<String> append(Prepared event, String idempotencyKey, String traceParent) {
+        if (refusing) {
+            throw new PublishException(503, "draining", "this node is draining; publish to another one",
+                    Long.parseLong(HubException.RETRY_AFTER_SECONDS));
+        }
         String topic = event.topic();
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey;
         Tracing.PublishTrace trace = tracing.startPublish(topic, traceParent);

@@ -41,6 +41,7 @@ final class TestSink implements Sink {
     private final AtomicInteger closeCalls = new AtomicInteger();
     private final AtomicInteger attachCalls = new AtomicInteger();
     private volatile CloseReason closedWith;
+    private volatile long closedAtNanos;
     volatile Subscriber subscriber;
 
     private TestSink(boolean async, Executor autoCompleter, boolean completeInline, boolean writable) {
@@ -243,6 +244,7 @@ final class TestSink implements Sink {
             synchronized (this) {
                 if (closedWith == null) {
                     closedWith = reason;
+                    closedAtNanos = System.nanoTime();
                 }
                 notifyAll();
             }
@@ -360,6 +362,11 @@ final class TestSink implements Sink {
 
     int closeCalls() {
         return closeCalls.get();
+    }
+
+    /** System.nanoTime() of the first close. */
+    long closedAtNanos() {
+        return closedAtNanos;
     }
 
     CloseReason closedWith() {

@@ -63,6 +63,7 @@ public final class HeraldDeployment {
     public static synchronized WebArchive war(Map<String, String> settings) {
         Map<String, String> all = new TreeMap<>(settings);
         all.putIfAbsent("herald.publish-token", HeraldServer.TOKEN);
+        HeraldServer.withQuickDrain(all);
         server = null;
         if (receiver != null) {
             receiver.close();

@@ -16,7 +16,6 @@ import jakarta.ws.rs.sse.Sse;
 import java.io.OutputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * OutboundSseEvent encodings for the JAX-RS engine; an event's frame is built once and shared by every sink
@@ -59,9 +58,12 @@ final class JaxrsFrames {
         return heartbeat;
     }
 
-    /** The last event of a stream the server ends for an announced reason (see {@link SseFrames#closing}). */
-    OutboundSseEvent closing(CloseReason reason) {
-        return named("herald.closed", SseFrames.closedJson(reason));
+    /** The last event of a stream the server ends for this reason, or null (see {@link SseFrames#closing}). */
+    OutboundSseEvent closing(CloseReason reason, long retryMillis) {
+        if (reason.announced()) {
+            return named("herald.closed", SseFrames.closedJson(reason));
+        }
+        return reason == CloseReason.SHUTDOWN ? new RetryHint(SseFrames.jittered(retryMillis), "shutdown") : null;
     }
 
     private OutboundSseEvent named(String name, String json) {
@@ -76,8 +78,7 @@ final class JaxrsFrames {
      * {@link NoDataWriter} writes nothing.
      */
     OutboundSseEvent preamble(long retryMillis) {
-        long jittered = retryMillis / 2 + ThreadLocalRandom.current().nextLong(retryMillis + 1);
-        return new RetryHint(jittered, "connected");
+        return new RetryHint(SseFrames.jittered(retryMillis), "connected");
     }
 
     /** The preamble's payload type: no value, no bytes. */

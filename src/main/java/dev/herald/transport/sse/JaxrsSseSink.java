@@ -27,12 +27,12 @@ final class JaxrsSseSink extends SseSink {
     private boolean containerClosed;
     private volatile CloseReason closeReason;
 
-    JaxrsSseSink(SseEventSink sink, JaxrsFrames frames, OutboundSseEvent preamble, BlockingSendPool pool,
+    JaxrsSseSink(SseEventSink sink, JaxrsFrames frames, long retryMillis, BlockingSendPool pool,
                  String clientAddress) {
-        super(clientAddress);
+        super(clientAddress, retryMillis);
         this.sink = sink;
         this.frames = frames;
-        this.preamble = preamble;
+        this.preamble = frames.preamble(retryMillis);
         this.pool = pool;
     }
 
@@ -150,9 +150,10 @@ final class JaxrsSseSink extends SseSink {
 
     private void closeContainer() {
         CloseReason reason = closeReason;
-        if (reason != null && reason.announced()) {
+        OutboundSseEvent last = reason == null ? null : frames.closing(reason, retryMillis);
+        if (last != null) {
             try {
-                sink.send(frames.closing(reason));
+                sink.send(last);
             } catch (RuntimeException e) {
                 // the client is gone
             }

@@ -26,12 +26,12 @@ final class ServletSseSink extends SseSink implements WriteListener, AsyncListen
     /** False until the WriteListener is set: before that, isReady() is not defined (Undertow throws). */
     private volatile boolean listening;
 
-    ServletSseSink(Hub hub, AsyncContext async, ServletOutputStream out, byte[] preamble, String clientAddress) {
-        super(clientAddress);
+    ServletSseSink(Hub hub, AsyncContext async, ServletOutputStream out, long retryMillis, String clientAddress) {
+        super(clientAddress, retryMillis);
         this.hub = hub;
         this.async = async;
         this.out = out;
-        this.preamble = preamble;
+        this.preamble = SseFrames.preamble(retryMillis);
     }
 
     @Override
@@ -100,7 +100,7 @@ final class ServletSseSink extends SseSink implements WriteListener, AsyncListen
 
     @Override
     public void close(CloseReason reason) {
-        byte[] last = SseFrames.closing(reason);
+        byte[] last = SseFrames.closing(reason, retryMillis);
         if (last != null) {
             try {
                 // only if it fits now: a client that does not read is not waited for

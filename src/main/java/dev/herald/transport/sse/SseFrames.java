@@ -63,9 +63,21 @@ public final class SseFrames {
         return HEARTBEAT;
     }
 
-    /** The last frame of a stream the server ends for this reason, or null when it ends without one. */
-    public static byte[] closing(CloseReason reason) {
-        return reason.announced() ? named("herald.closed", closedJson(reason)) : null;
+    /**
+     * The last frame of a stream the server ends for this reason, or null when it ends without one. A node that
+     * shuts down sends a fresh jittered reconnection delay, so its clients come back spread out, elsewhere.
+     */
+    public static byte[] closing(CloseReason reason, long retryMillis) {
+        if (reason.announced()) {
+            return named("herald.closed", closedJson(reason));
+        }
+        return reason == CloseReason.SHUTDOWN
+                ? ("retry: " + jittered(retryMillis) + "\n: shutdown\n\n").getBytes(StandardCharsets.US_ASCII) : null;
+    }
+
+    /** Uniform in [retry/2, 3 retry/2]. */
+    static long jittered(long retryMillis) {
+        return retryMillis / 2 + ThreadLocalRandom.current().nextLong(retryMillis + 1);
     }
 
     static String closedJson(CloseReason reason) {
@@ -81,7 +93,6 @@ public final class SseFrames {
      * in the same second) and a comment that pushes the headers out at once.
      */
     public static byte[] preamble(long retryMillis) {
-        long jittered = retryMillis / 2 + ThreadLocalRandom.current().nextLong(retryMillis + 1);
-        return ("retry: " + jittered + "\n: connected\n\n").getBytes(StandardCharsets.US_ASCII);
+        return ("retry: " + jittered(retryMillis) + "\n: connected\n\n").getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -80,7 +80,7 @@ public class SseResource {
         response.setHeader("X-Accel-Buffering", "no");
         JaxrsFrames encoder = frames(sse);
         JaxrsSseSink sink = new JaxrsSseSink(eventSink, encoder,
-                encoder.preamble(runtime.config().sseRetry().toMillis()), sendPool(),
+                runtime.config().sseRetry().toMillis(), sendPool(),
                 ClientAddress.of(request, runtime.config().limits().addresses()));
         try {
             grants.limit(hub.subscribe(subscribe.topics(), subscribe.lastEventId(), sink, groups).subscriber());

@@ -27,7 +27,7 @@ final class SseResponses {
     static int status(HubException e) {
         return switch (e.reason()) {
             case ADDRESS_LIMIT -> 429;
-            case CONNECTION_LIMIT, TOPIC_LIMIT, CLOSED, BACKPLANE_UNAVAILABLE -> 503;
+            case CONNECTION_LIMIT, TOPIC_LIMIT, CLOSED, DRAINING, BACKPLANE_UNAVAILABLE -> 503;
             default -> 400;
         };
     }

@@ -50,7 +50,7 @@ final class SseServlet extends HttpServlet {
         async.setTimeout(0);
         ServletOutputStream out = response.getOutputStream();
         ServletSseSink sink = new ServletSseSink(hub, async, out,
-                SseFrames.preamble(runtime.config().sseRetry().toMillis()),
+                runtime.config().sseRetry().toMillis(),
                 ClientAddress.of(request, runtime.config().limits().addresses()));
         async.addListener(sink);
         try {

@@ -7,9 +7,12 @@ import dev.herald.hub.Subscriber;
 abstract class SseSink implements Sink {
     private volatile Subscriber subscriber;
     private final String clientAddress;
+    /** herald.sse.retry: the base of the reconnection hint a shutdown sends last. */
+    protected final long retryMillis;
 
-    SseSink(String clientAddress) {
+    SseSink(String clientAddress, long retryMillis) {
         this.clientAddress = clientAddress;
+        this.retryMillis = retryMillis;
     }
 
     @Override

@@ -94,7 +94,7 @@ public final class WsEndpoint extends Endpoint {
         } catch (HubException e) {
             runtime.metrics().requestRejected("ws", e.reason().label());
             CloseCodes code = switch (e.reason()) {
-                case CONNECTION_LIMIT, ADDRESS_LIMIT, TOPIC_LIMIT, BACKPLANE_UNAVAILABLE -> CloseCodes.TRY_AGAIN_LATER;
+                case CONNECTION_LIMIT, ADDRESS_LIMIT, TOPIC_LIMIT, DRAINING, BACKPLANE_UNAVAILABLE -> CloseCodes.TRY_AGAIN_LATER;
                 case CLOSED -> CloseCodes.GOING_AWAY;
                 default -> CloseCodes.VIOLATED_POLICY;
             };

@@ -67,7 +67,7 @@ class ServletSseSinkTest {
         StrictStream out = new StrictStream();
         AsyncContext async = (AsyncContext) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {AsyncContext.class}, (proxy, method, args) -> null);
-        ServletSseSink sink = new ServletSseSink(null, async, out, "retry: 3000\n\n".getBytes(StandardCharsets.UTF_8), null);
+        ServletSseSink sink = new ServletSseSink(null, async, out, 3000, null);
 
         assertFalse(sink.canWrite(), "not before the WriteListener is set");
         sink.listening();
@@ -76,7 +76,7 @@ class ServletSseSinkTest {
         assertEquals(List.of(), out.violations);
         assertEquals(1, out.writes);
         String text = out.bytes.toString(StandardCharsets.UTF_8);
-        assertTrue(text.startsWith("retry: 3000\n\n"), text);
+        assertTrue(text.matches("(?s)retry: \\d+\n: connected\n\n.*"), text);
         assertTrue(text.contains("id: e-1\nevent: prices\ndata: {\"p\":1}\n\n"), text);
 
         out.ready = true;
