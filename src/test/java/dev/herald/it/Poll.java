@@ -13,6 +13,22 @@ final class Poll {
     private Poll() {
     }
 
+    /** Holds for the whole window (a connection that must survive a while): checked every 50 ms. */
+    static void staysTrue(BooleanSupplier condition, Duration window, String what) {
+        long end = System.nanoTime() + window.toNanos();
+        while (System.nanoTime() < end) {
+            if (!condition.getAsBoolean()) {
+                fail("no longer true: " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     static void until(BooleanSupplier condition, Supplier<String> what) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
