@@ -5,7 +5,6 @@ import dev.herald.hub.CloseReason;
 import dev.herald.hub.Hub;
 import dev.herald.hub.HubException;
 import dev.herald.hub.Subscriber;
-import dev.herald.limits.TokenBucket;
 import dev.herald.security.AuthException;
 import dev.herald.security.Grants;
 import dev.herald.transport.SubscribeRequest;
@@ -26,7 +25,6 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,8 +66,7 @@ public final class WsEndpoint extends Endpoint {
         SubscribeRequest request = SubscribeRequest.of(topics.toArray(String[]::new), null,
                 lastIds == null || lastIds.isEmpty() ? null : lastIds.get(0));
         Hub hub = runtime.hub();
-        WsHandshake handshake = session.getUserProperties().get(WsHandshake.KEY) instanceof WsHandshake known
-                ? known : WsHandshake.NONE;
+        WsHandshake handshake = handshakeOf(session);
         WsSink sink = new WsSink(session, handshake.clientAddress());
         session.getUserProperties().put(SINK, sink);
         Grants grants;
@@ -101,7 +98,8 @@ public final class WsEndpoint extends Endpoint {
             closeQuietly(session, WsCloses.close(code, e.reason().label(), e.getMessage()));
             return;
         }
-        session.addMessageHandler(String.class, new ControlMessages(sink));
+        session.addMessageHandler(String.class, new WsInbound(sink, maxInboundBytes,
+                runtime.config().limits().wsMessagesPerSecond(), this::refuse, this::onControl));
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> {
             Subscriber subscriber = sink.subscriber();
             if (subscriber != null) {
@@ -110,60 +108,6 @@ public final class WsEndpoint extends Endpoint {
         });
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) bytes ->
                 refuse(sink, CloseCodes.CANNOT_ACCEPT, "bad-message", "binary messages are not accepted"));
-    }
-
-    /**
-     * Control messages arrive as parts and are counted before they are buffered: Undertow does not enforce
-     * the session's text buffer size for messages spread over several reads, so Herald does it itself.
-     */
-    private final class ControlMessages implements MessageHandler.Partial<String> {
-        private final WsSink sink;
-        /** herald.ws.max-messages-per-second, burst the same: a client that floods is closed with 1008. */
-        private final TokenBucket rate;
-        private StringBuilder pending;
-        private int bytes;
-        private boolean refused;
-
-        ControlMessages(WsSink sink) {
-            this.sink = sink;
-            int perSecond = runtime.config().limits().wsMessagesPerSecond();
-            this.rate = new TokenBucket(perSecond, perSecond, System.nanoTime());
-        }
-
-        @Override
-        public void onMessage(String part, boolean last) {
-            if (refused) {
-                return;
-            }
-            if (pending == null && bytes == 0 && rate.tryTake(1, System.nanoTime()) != 0) {
-                refused = true;
-                refuse(sink, CloseCodes.VIOLATED_POLICY, "too-many-messages", "at most "
-                        + runtime.config().limits().wsMessagesPerSecond() + " messages per second (herald.ws.max-messages-per-second)");
-                return;
-            }
-            bytes += StandardCharsets.UTF_8.encode(part).remaining();
-            if (bytes > maxInboundBytes) {
-                refused = true;
-                pending = null;
-                refuse(sink, CloseCodes.TOO_BIG, "too-large", "control messages are at most " + maxInboundBytes + " bytes");
-                return;
-            }
-            if (last && pending == null) {
-                bytes = 0;
-                onControl(sink, part);
-                return;
-            }
-            if (pending == null) {
-                pending = new StringBuilder();
-            }
-            pending.append(part);
-            if (last) {
-                String message = pending.toString();
-                pending = null;
-                bytes = 0;
-                onControl(sink, message);
-            }
-        }
     }
 
     private void onControl(WsSink sink, String text) {
@@ -225,10 +169,13 @@ public final class WsEndpoint extends Endpoint {
         return topics;
     }
 
+    private static WsHandshake handshakeOf(Session session) {
+        return session.getUserProperties().get(WsHandshake.KEY) instanceof WsHandshake known ? known : WsHandshake.NONE;
+    }
+
     /** The token the handshake carried (see {@link dev.herald.security.AccessControl#credential}). */
     private String credentialOf(Session session) {
-        WsHandshake handshake = session.getUserProperties().get(WsHandshake.KEY) instanceof WsHandshake known
-                ? known : WsHandshake.NONE;
+        WsHandshake handshake = handshakeOf(session);
         List<String> query = session.getRequestParameterMap().get("access_token");
         return runtime.access().credential(handshake.authorization(), handshake.cookieToken(),
                 query == null || query.isEmpty() ? null : query.get(0));
