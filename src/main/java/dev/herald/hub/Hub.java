@@ -379,8 +379,11 @@ public final class Hub implements AutoCloseable {
                 done.complete(null);
             }
         };
-        java.util.concurrent.ScheduledFuture<?> stepping = ticker.scheduleAtFixedRate(step, 0,
-                Math.max(10, Math.min(100, period.toMillis() / 100)), TimeUnit.MILLISECONDS);
+        // the first step here, so what is due at once (everything, for a zero period) is finishing on return
+        step.run();
+        long stepMillis = Math.max(10, Math.min(100, period.toMillis() / 100));
+        java.util.concurrent.ScheduledFuture<?> stepping = ticker.scheduleAtFixedRate(step, stepMillis, stepMillis,
+                TimeUnit.MILLISECONDS);
         done.whenComplete((ignored, failure) -> stepping.cancel(false));
         return done;
     }
