@@ -19,4 +19,7 @@ export LAUNCH_JBOSS_IN_BACKGROUND=1 JBOSS_PIDFILE="$base/server.pid"
 exec "$home/bin/standalone.sh" -c standalone-microprofile.xml -Djboss.server.base.dir="$base" \
   -Djboss.http.port="${HERALD_PORT:-8080}" -Djboss.https.port=0 \
   -Djboss.management.http.port="${HERALD_MANAGEMENT_PORT:-9990}" -Djboss.management.https.port=0 \
-  -Dherald.demo.enabled="${HERALD_DEMO_ENABLED:-true}" "$@"
+  -Dherald.demo.enabled="${HERALD_DEMO_ENABLED:-true}" \
+  `# SIGTERM suspends first: new requests get 503 while open streams stay writable, for at most 20 s or until` \
+  `# the last has ended, so Herald's drain (grace 5 s + period 10 s) runs (README "Draining a node")` \
+  -Dorg.wildfly.sigterm.suspend.timeout=20 "$@"

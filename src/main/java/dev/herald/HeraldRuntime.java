@@ -153,10 +153,14 @@ public class HeraldRuntime {
      * Starts the graceful drain (see {@link Drain}) unless it runs already; returns its grace and period. The
      * node stays drained: it is meant to stop next (Kubernetes sends SIGTERM after the preStop hook).
      */
-    public java.time.Duration[] startDrain(String trigger) {
+    public DrainState startDrain(String trigger) {
         ensureStarted();
-        drain.start(trigger);
-        return new java.time.Duration[] {drain.grace(), drain.period()};
+        return new DrainState(drain.grace(), drain.period(), drain.start(trigger));
+    }
+
+    /** A started drain: its timings, and a stage that completes when every connection has ended. */
+    public record DrainState(java.time.Duration grace, java.time.Duration period,
+                             java.util.concurrent.CompletionStage<Void> done) {
     }
 
     @PreDestroy

@@ -67,12 +67,12 @@ class DrainIT {
 
     @Test
     void aDrainedPayaraNodeSpreadsItsClosesAndItsClientsResumeOnWildFly() {
-        drainAndResume(drainedPayara, nodes.wildFly);
+        drainAndResume(drainedPayara, nodes.wildFly, false);
     }
 
     @Test
     void aDrainedWildFlyNodeSpreadsItsClosesAndItsClientsResumeOnPayara() {
-        drainAndResume(drainedWildFly, nodes.payara);
+        drainAndResume(drainedWildFly, nodes.payara, true);
     }
 
     private static double connections(HeraldServer server) {
@@ -81,7 +81,8 @@ class DrainIT {
                 + metrics.metric("herald_connections{mp_scope=\"application\",transport=\"ws\"}");
     }
 
-    private static void drainAndResume(HeraldServer drained, HeraldServer survivor) {
+    /** @param wait drain with {@code ?wait=true} (as a preStop hook does): 200 only once every connection ended */
+    private static void drainAndResume(HeraldServer drained, HeraldServer survivor, boolean wait) {
         String name = drained.onWildFlyRuntime() ? "WildFly" : "Payara";
         String topic = ScaleOutIT.unique("drain");
         Publisher publisher = new Publisher(survivor);
@@ -112,12 +113,18 @@ class DrainIT {
 
             // measured from before the request: the drain starts while it is answered
             long drainStarted = System.nanoTime();
-            HttpResponse<String> accepted = Http.send(HttpRequest.newBuilder(drained.uri("/api/admin/drain"))
-                    .header("Authorization", "Bearer " + HeraldServer.TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build());
-            assertEquals(202, accepted.statusCode(), accepted.body());
+            HttpRequest drain = HttpRequest.newBuilder(drained.uri("/api/admin/drain" + (wait ? "?wait=true" : "")))
+                    .header("Authorization", "Bearer " + HeraldServer.TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build();
+            long[] answeredAt = new long[1];
+            CompletableFuture<HttpResponse<String>> answer = Http.CLIENT.sendAsync(drain, HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((response, failure) -> answeredAt[0] = System.nanoTime());
+            Poll.until(() -> drained.readiness().status() == 503, () -> "readiness DOWN");
+            HttpResponse<String> accepted = wait ? Http.send(HttpRequest.newBuilder(drained.uri("/api/admin/drain"))
+                    .header("Authorization", "Bearer " + HeraldServer.TOKEN).POST(HttpRequest.BodyPublishers.noBody())
+                    .build()) : answer.join();
+            assertEquals(202, accepted.statusCode(), "without wait, and a second call while it runs: " + accepted.body());
             assertEquals(PERIOD_SECONDS, Json.createReader(new StringReader(accepted.body())).readObject()
                     .getJsonNumber("periodSeconds").intValue());
-            assertEquals(503, drained.readiness().status(), "readiness DOWN at once");
 
             // probes on a topic of their own: those the grace still accepts are events like any other
             String probes = topic + "-probe";
@@ -135,6 +142,13 @@ class DrainIT {
                 assertTrue(socket.closeReason().contains("\"error\":\"shutdown\""), socket.closeReason());
             }
             Poll.until(() -> connections(drained) == 0, () -> name + "'s gauge back to 0");
+            if (wait) {
+                HttpResponse<String> ended = answer.join();
+                assertEquals(200, ended.statusCode(), ended.body());
+                double answeredSeconds = (answeredAt[0] - drainStarted) / 1e9;
+                assertTrue(answeredSeconds >= GRACE_SECONDS + 0.6 * PERIOD_SECONDS,
+                        "?wait=true answered when the drain had ended, not at once: " + answeredSeconds + " s");
+            }
             publishing.set(false);
             feed.join(10_000);
             List<String> ids = List.copyOf(published);
