@@ -31,7 +31,9 @@ final class FuzzBodies {
     private static final String[] CONTENT_TYPES = {"application/json", "application/json; charset=utf-8",
             "APPLICATION/JSON", "application/vnd.herald+json", "application/problem+json", "text/plain", "text/json",
             "application/xml", "application/jsonx", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-            "application/octet-stream", "*/*", "application/*", "image/png", "application/json-seq", "text/event-stream"};
+            "application/octet-stream", "*/*", "application/*", "image/png", "application/json-seq", "text/event-stream",
+            // no media types at all: JAX-RS would refuse them itself if Herald did not (transport.ContentTypeFilter)
+            ";;;", "json", "/", "a/b/c"};
     /** Byte sequences that are not UTF-8: a lone continuation, an overlong '/', a CESU-8 surrogate, 0xFF. */
     private static final byte[][] NOT_UTF8 = {{(byte) 0x80}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
             {(byte) 0xFF}, {(byte) 0xC3, (byte) 0x28}, {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}};
@@ -47,6 +49,7 @@ final class FuzzBodies {
     /** Category 1: random bytes, content types, empty and oversized bodies. */
     List<FuzzRun.Case> bodies(Random random, int count) {
         List<FuzzRun.Case> cases = new ArrayList<>();
+        int nextType = random.nextInt(CONTENT_TYPES.length);
         for (int i = 0; i < count; i++) {
             int kind = i < 10 ? i : random.nextInt(10);
             String contentType = "application/json";
@@ -64,7 +67,8 @@ final class FuzzBodies {
                     name = "valid JSON (" + body.length + " bytes)";
                 }
                 case 2, 9 -> {
-                    contentType = CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)];
+                    // each in turn, from a random one on
+                    contentType = CONTENT_TYPES[nextType++ % CONTENT_TYPES.length];
                     body = kind == 2 ? utf8(randomJson(random, 2)) : randomBytes(random, 256);
                     name = "Content-Type " + contentType;
                 }
