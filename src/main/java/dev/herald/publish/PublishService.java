@@ -6,17 +6,13 @@ import dev.herald.hub.HeraldMetrics;
 import dev.herald.hub.HubException;
 import dev.herald.hub.OverflowPolicy;
 import dev.herald.hub.Topics;
+import dev.herald.json.JsonSupport;
 import dev.herald.limits.RateLimits;
 import dev.herald.observability.Tracing;
 import dev.herald.security.AccessControl;
 import dev.herald.security.AuthException;
 import dev.herald.security.Grants;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
-import jakarta.json.stream.JsonParsingException;
 
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -116,9 +112,8 @@ public final class PublishService {
             throw new PublishException(413, "too-large",
                     "events are at most " + config.maxEventBytes() + " bytes (herald.max-event-bytes)");
         }
-        JsonValue value = parse(json);
         OverflowPolicy policy = config.hub().policies().forTopic(topic);
-        String conflationKey = policy.kind() == OverflowPolicy.Kind.CONFLATE ? keyOf(value, policy.conflationKey()) : null;
+        String conflationKey = validate(json, policy.kind() == OverflowPolicy.Kind.CONFLATE ? policy.conflationKey() : null);
         return new Prepared(topic, json, body, conflationKey);
     }
 
@@ -178,35 +173,61 @@ public final class PublishService {
         }
     }
 
-    private static JsonValue parse(String json) {
+    /**
+     * Checks that the text is one JSON value nested at most {@link JsonSupport#MAX_DEPTH} deep, and returns the
+     * conflation key: the string or number member {@code keyName} of a top-level object (the last one if it
+     * is repeated), or null. Event by event, without building the value: JSON-P builds nested values
+     * recursively (deep input overflows the stack) and refuses numbers longer than its own limit.
+     */
+    private static String validate(String json, String keyName) {
+        String key = null;
         try (JsonParser parser = JSON.createParser(new StringReader(json))) {
             if (!parser.hasNext()) {
                 throw new PublishException(400, "invalid-json", "the body is empty; send one JSON value");
             }
-            parser.next();
-            JsonValue value = parser.getValue();
+            int depth = 0;
+            boolean topLevelObject = false;
+            boolean keyNext = false;
+            do {
+                JsonParser.Event event = parser.next();
+                switch (event) {
+                    case START_OBJECT, START_ARRAY -> {
+                        topLevelObject |= depth == 0 && event == JsonParser.Event.START_OBJECT;
+                        if (keyNext) {
+                            key = null;
+                        }
+                        if (++depth > JsonSupport.MAX_DEPTH) {
+                            throw new PublishException(400, "invalid-json",
+                                    "the body nests arrays and objects deeper than " + JsonSupport.MAX_DEPTH + " levels");
+                        }
+                    }
+                    case END_OBJECT, END_ARRAY -> depth--;
+                    case KEY_NAME -> {
+                        keyNext = keyName != null && topLevelObject && depth == 1 && parser.getString().equals(keyName);
+                        continue;
+                    }
+                    case VALUE_STRING -> key = keyNext ? parser.getString() : key;
+                    case VALUE_NUMBER -> key = keyNext ? numberText(parser) : key;
+                    default -> key = keyNext ? null : key;
+                }
+                keyNext = false;
+            } while (depth > 0);
             if (parser.hasNext()) {
                 throw new PublishException(400, "invalid-json", "the body holds more than one JSON value");
             }
-            return value;
-        } catch (JsonParsingException e) {
-            throw new PublishException(400, "invalid-json", "the body is not JSON: " + e.getMessage());
+            return key;
         } catch (jakarta.json.JsonException e) {
+            // JsonParsingException included
             throw new PublishException(400, "invalid-json", "the body is not JSON: " + e.getMessage());
         }
     }
 
-    private static String keyOf(JsonValue value, String keyName) {
-        if (!(value instanceof JsonObject object)) {
-            return null;
+    /** A number as the conflation key: as JsonNumber.toString() writes it, the text itself when that is too long. */
+    private static String numberText(JsonParser parser) {
+        try {
+            return parser.getBigDecimal().toString();
+        } catch (RuntimeException e) {
+            return parser.getString();
         }
-        JsonValue key = object.get(keyName);
-        if (key instanceof JsonString text) {
-            return text.getString();
-        }
-        if (key instanceof JsonNumber number) {
-            return number.toString();
-        }
-        return null;
     }
 }

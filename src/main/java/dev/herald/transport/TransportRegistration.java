@@ -18,6 +18,7 @@ public class TransportRegistration implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         NodeHeaderFilter.register(event.getServletContext(), runtime.config().nodeId());
+        ContentTypeFilter.register(event.getServletContext());
         if (runtime.config().sseEngine() == HeraldConfig.SseEngine.SERVLET) {
             SseRegistration.register(event.getServletContext(), runtime);
         }

@@ -8,6 +8,7 @@ import dev.herald.hub.Subscriber;
 import dev.herald.security.AuthException;
 import dev.herald.security.Grants;
 import dev.herald.transport.SubscribeRequest;
+import dev.herald.json.JsonSupport;
 import static dev.herald.json.JsonSupport.JSON;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
@@ -113,6 +114,11 @@ public final class WsEndpoint extends Endpoint {
     private void onControl(WsSink sink, String text) {
         Subscriber subscriber = sink.subscriber();
         JsonObject message;
+        if (JsonSupport.nestedTooDeeply(text)) {
+            // JSON-P would build it recursively and overflow the container thread's stack
+            refuse(sink, CloseCodes.CANNOT_ACCEPT, "bad-message", "nested deeper than " + JsonSupport.MAX_DEPTH + " levels");
+            return;
+        }
         try (JsonReader reader = JSON.createReader(new StringReader(text))) {
             JsonValue value = reader.readValue();
             if (!(value instanceof JsonObject object)) {
@@ -122,6 +128,10 @@ public final class WsEndpoint extends Endpoint {
             message = object;
         } catch (JsonException | IllegalStateException e) {
             refuse(sink, CloseCodes.CANNOT_ACCEPT, "bad-message", "not JSON");
+            return;
+        } catch (RuntimeException e) {
+            // the provider's own limits (Parsson: numbers of more than 1100 characters) are plain runtime exceptions
+            refuse(sink, CloseCodes.CANNOT_ACCEPT, "bad-message", "JSON beyond the parser's limits");
             return;
         }
         String type = message.get("type") instanceof JsonString name ? name.getString() : "";
