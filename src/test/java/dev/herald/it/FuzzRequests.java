@@ -42,8 +42,9 @@ final class FuzzRequests {
 
     /**
      * Category 3. Measured: Grizzly (Payara) refuses a header block over 8 KiB or more than 100 headers with
-     * 400 and closes; Undertow (WildFly) takes up to 1 MiB of headers (max-header-size) and 200 headers
-     * (max-headers), beyond that 400. Herald never sees the refused ones; the accepted ones publish (202).
+     * 400 and closes; Undertow (WildFly) takes up to 64 KiB of headers (max-header-size, configure.cli; its default
+     * is 1 MiB) and 200 headers (max-headers), beyond that 400. Herald never sees the refused ones; the accepted
+     * ones publish (202).
      */
     List<FuzzRun.Case> headers(Random random, int count) {
         List<FuzzRun.Case> cases = new ArrayList<>();
@@ -57,7 +58,7 @@ final class FuzzRequests {
                     int size = 64 * 1024 + random.nextInt(900 * 1024 - 64 * 1024);
                     headers.put("X-Fuzz", "h".repeat(size));
                     name = "one header of " + size + " bytes";
-                    accepted = wildFly;
+                    accepted = false;
                 }
                 case 1 -> {
                     int size = 1024 * 1024 + random.nextInt(256 * 1024);
