@@ -103,8 +103,10 @@ public class HeraldRuntime {
         long maxFiles = dev.herald.observability.ProcessStats.maxFileDescriptors();
         if (maxFiles > 0 && maxConnections + RESERVED_FILE_DESCRIPTORS > maxFiles) {
             LOG.log(Level.WARNING, "herald.max-connections={0} needs about {1} open files, but this process may open"
-                    + " {2} (ulimit -n): raise the limit, or lower herald.max-connections to {3}", maxConnections,
-                    maxConnections + RESERVED_FILE_DESCRIPTORS, maxFiles, Math.max(1, maxFiles - RESERVED_FILE_DESCRIPTORS));
+                    + " {2} (ulimit -n): raise the limit, or lower herald.max-connections to {3}",
+                    // as text: MessageFormat would group the digits (1,000,000), which is not a value to copy
+                    Integer.toString(maxConnections), Long.toString(maxConnections + RESERVED_FILE_DESCRIPTORS),
+                    Long.toString(maxFiles), Long.toString(Math.max(1, maxFiles - RESERVED_FILE_DESCRIPTORS)));
         }
     }
 

@@ -31,7 +31,10 @@ class ShutdownIT {
     @Test
     void stoppingTheServerClosesWebSocketsWith1001AndEndsSseStreams() throws IOException {
         RedisServer redis = RedisServer.start(Path.of("target/redis-shutdown"), false);
-        HeraldServer server = HeraldServer.start("shutdown", RedisNodes.nodeProperties(redis, "shutdown"));
+        java.util.Map<String, String> properties = new java.util.TreeMap<>(RedisNodes.nodeProperties(redis, "shutdown"));
+        // more than any file limit here (20 000): the start must say so
+        properties.put("herald.max-connections", "1000000");
+        HeraldServer server = HeraldServer.start("shutdown", properties);
         try (redis; WsStream ws = WsStream.open(server, "topic=shutdown");
              SseStream sse = SseStream.open(server, "topic=shutdown", null)) {
             String id = new Publisher(server).publish("shutdown", "{\"bye\":true}");
@@ -45,6 +48,8 @@ class ShutdownIT {
             System.out.printf("%s on the Redis log stopped on SIGTERM in %d ms%n", HeraldServer.onWildFly() ? "WildFly" : "Payara", stopMillis);
             assertTrue(stopMillis < 15_000, "stopped on SIGTERM without being killed: " + stopMillis + " ms");
             String log = Files.readString(server.log(), StandardCharsets.ISO_8859_1);
+            assertTrue(log.contains("herald.max-connections=1000000 needs about 1000512 open files"),
+                    "a max-connections above the file limit is warned at start");
             assertFalse(log.contains("\"herald-redis-reader\""), "no thread dump with a stuck Redis reader");
             assertEquals(1001, ws.awaitCloseCode(), "close code on shutdown");
             assertTrue(ws.closeReason().contains("\"error\":\"shutdown\"") || containerClosedFirst(ws),
