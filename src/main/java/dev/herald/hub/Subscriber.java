@@ -23,14 +23,10 @@ public final class Subscriber implements Runnable {
 
     private final EventQueue queue = new EventQueue();
 
-    // signals waiting to go out before the next queued event
-    private Signal.Subscribed pendingSubscribed;
-    private Signal.Reset pendingReset;
-    /** Answers to the client's own requests, oldest first; null until the first. Bounded: see {@link #reply}. */
-    private java.util.ArrayDeque<Signal.Reply> replies;
-    /** Replies one subscriber may have waiting; its requests beyond are refused (it does not read them). */
-    public static final int MAX_PENDING_REPLIES = 64;
-    private final DropNotices dropped = new DropNotices();
+    /** Signals that go out before the next queued event. */
+    private final PendingSignals pending = new PendingSignals();
+    /** Replies one subscriber may have waiting (see {@link #reply}). */
+    public static final int MAX_PENDING_REPLIES = PendingSignals.MAX_REPLIES;
     private boolean heartbeatDue;
 
     /** Wall-clock millis at which the credential that allowed this connection ends; MAX_VALUE: never. */
@@ -157,8 +153,8 @@ public final class Subscriber implements Runnable {
                     return;
                 }
             } else {
-                pendingSubscribed = new Signal.Subscribed(List.of(topics));
-                pendingReset = reset;
+                pending.subscribed(new Signal.Subscribed(List.of(topics)));
+                pending.reset(reset);
                 if (!replay.isEmpty()) {
                     // a replay may exceed the live bound: it only holds references to events the log keeps anyway
                     queue.prepend(replay, liveFrom);
@@ -189,13 +185,9 @@ public final class Subscriber implements Runnable {
             if (closed) {
                 return false;
             }
-            if (replies == null) {
-                replies = new java.util.ArrayDeque<>();
-            }
-            if (replies.size() >= MAX_PENDING_REPLIES) {
+            if (!pending.reply(new Signal.Reply(json))) {
                 return false;
             }
-            replies.add(new Signal.Reply(json));
             submit = !scheduled && !inFlight && !awaitingWritable && preloaded;
             if (submit) {
                 scheduled = true;
@@ -219,11 +211,9 @@ public final class Subscriber implements Runnable {
                 return;
             }
             if (subscribed != null) {
-                pendingSubscribed = subscribed;
+                pending.subscribed(subscribed);
             }
-            if (reset != null) {
-                pendingReset = reset;
-            }
+            pending.reset(reset);
             submit = !scheduled && !inFlight && !awaitingWritable;
             if (submit) {
                 scheduled = true;
@@ -305,30 +295,17 @@ public final class Subscriber implements Runnable {
                 return false;
             }
             queue.poll();
-            dropped.tally(oldest.topic());
+            pending.dropped(oldest.topic());
             hub.metrics().eventsDropped(sink.transport(), "drop-oldest", 1);
         }
         return true;
     }
 
-    /** Next thing to write, in stream order: reset, drop notices, queued events, heartbeat. */
+    /** Next thing to write, in stream order: pending signals, queued events, heartbeat (a ping first when due). */
     private Object takeNext() {
-        if (pendingSubscribed != null) {
-            Signal.Subscribed subscribed = pendingSubscribed;
-            pendingSubscribed = null;
-            return subscribed;
-        }
-        if (pendingReset != null) {
-            Signal.Reset reset = pendingReset;
-            pendingReset = null;
-            return reset;
-        }
-        if (replies != null && !replies.isEmpty()) {
-            return replies.poll();
-        }
-        Signal.Dropped notice = dropped.next();
-        if (notice != null) {
-            return notice;
+        Signal signal = pending.next();
+        if (signal != null) {
+            return signal;
         }
         if (!queue.isEmpty() && !(heartbeatDue && answersHeartbeats)) {
             // an event proves a quiet-only heartbeat unnecessary; a ping the peer must answer still goes
@@ -347,8 +324,7 @@ public final class Subscriber implements Runnable {
     }
 
     private boolean hasWork() {
-        return !queue.isEmpty() || pendingSubscribed != null || pendingReset != null || !dropped.isEmpty() || heartbeatDue
-                || needsFlush || (replies != null && !replies.isEmpty()) || finishing != null;
+        return !queue.isEmpty() || !pending.isEmpty() || heartbeatDue || needsFlush || finishing != null;
     }
 
     /** The drain loop; runs on this subscriber's writer lane, never on two threads at once. */
@@ -546,9 +522,7 @@ public final class Subscriber implements Runnable {
             givenUp = queue.size() + refused + (inFlightEvent != null ? 1 : 0);
             inFlightEvent = null;
             queue.release();
-            pendingSubscribed = null;
-            pendingReset = null;
-            dropped.clear();
+            pending.clear();
             // before preload the sink may not even be attached: preload schedules the drain that closes it
             submit = !scheduled && preloaded;
             scheduled = scheduled || preloaded;
