@@ -164,26 +164,15 @@ final class RawWebSocket implements AutoCloseable {
     /** One frame; null unless it ended the session (a close frame, the end of the stream or a timeout). */
     private Closed readFrame() {
         try {
-            int first = in.read();
-            if (first < 0) {
+            ServerFrame frame = ServerFrame.read(in);
+            if (frame == null) {
                 return new Closed(-1, "end of stream", texts());
             }
-            int second = in.readUnsignedByte();
-            long length = second & 0x7f;
-            if (length == 126) {
-                length = in.readUnsignedShort();
-            } else if (length == 127) {
-                length = in.readLong();
-            }
-            byte[] payload = new byte[(int) length];
-            in.readFully(payload);
-            switch (first & 0x0f) {
-                case TEXT -> texts.add(new String(payload, StandardCharsets.UTF_8));
-                case PING -> send(true, 0, PONG, payload, true);
+            switch (frame.opcode()) {
+                case TEXT -> texts.add(frame.text());
+                case PING -> send(true, 0, PONG, frame.payload(), true);
                 case CLOSE -> {
-                    int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-                    return new Closed(code, new String(payload, Math.min(2, payload.length),
-                            Math.max(0, payload.length - 2), StandardCharsets.UTF_8), texts());
+                    return new Closed(frame.closeCode(), frame.closeReason(), texts());
                 }
                 default -> {
                     // pongs, continuation of server messages (Herald sends whole frames)

@@ -147,26 +147,14 @@ public final class StalledClient implements AutoCloseable {
 
     /** One server frame (unmasked); text frames and the close code become messages. */
     private boolean readFrame() throws IOException {
-        int first = in.read();
-        if (first < 0) {
+        ServerFrame frame = ServerFrame.read(in);
+        if (frame == null) {
             return false;
         }
-        int second = in.readUnsignedByte();
-        long length = second & 0x7f;
-        if (length == 126) {
-            length = in.readUnsignedShort();
-        } else if (length == 127) {
-            length = in.readLong();
-        }
-        byte[] payload = new byte[(int) length];
-        in.readFully(payload);
-        int opcode = first & 0x0f;
-        if (opcode == 1) {
-            messages.add(new String(payload, StandardCharsets.UTF_8));
-        } else if (opcode == 8) {
-            int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-            messages.add("close:" + code + ":" + new String(payload, 2, Math.max(0, payload.length - 2),
-                    StandardCharsets.UTF_8));
+        if (frame.opcode() == ServerFrame.TEXT) {
+            messages.add(frame.text());
+        } else if (frame.opcode() == ServerFrame.CLOSE) {
+            messages.add("close:" + frame.closeCode() + ":" + frame.closeReason());
             return false;
         }
         return true;
