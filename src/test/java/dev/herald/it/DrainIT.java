@@ -134,6 +134,21 @@ class DrainIT {
                     "Bearer " + HeraldServer.TOKEN, "Content-Type", "application/json"));
             assertEquals("draining", Json.createReader(new StringReader(refused.body())).readObject().getString("error"));
             assertEquals("5", refused.headers().firstValue("Retry-After").orElse(null));
+            // new subscriptions go elsewhere too
+            try (SseStream late = SseStream.open(drained, "topic=" + probes, null)) {
+                assertEquals(503, late.status(), "a subscription during the drain");
+                assertEquals("5", late.headers().firstValue("Retry-After").orElse(null));
+                late.awaitEnd();
+                assertEquals("draining", Json.createReader(new StringReader(String.join("\n", late.rawLines())))
+                        .readObject().getString("error"));
+            }
+            try (WsStream late = WsStream.connect(drained, "topic=" + probes)) {
+                assertEquals(1013, late.awaitCloseCode(), late.closeReason());
+                assertTrue(late.closeReason().contains("\"error\":\"draining\""), late.closeReason());
+            }
+            HttpResponse<String> anonymous = Http.send(HttpRequest.newBuilder(drained.uri("/api/admin/drain"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(401, anonymous.statusCode(), "the drain endpoint needs the operator token");
 
             Poll.until(() -> clients.stream().allMatch(client -> !client.endedAtNanos().isEmpty()),
                     () -> "every SSE stream of " + name + " ended");

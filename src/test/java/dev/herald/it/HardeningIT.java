@@ -218,6 +218,19 @@ class HardeningIT extends DeployedHerald {
     }
 
     @Test
+    void aWebSocketClientThatNeverAnswersPingsGetsClose1013PongTimeout() {
+        awaitNoConnections();
+        // a raw client that reads nothing answers no ping; what it is sent stays in its socket to be read after
+        try (StalledClient silent = StalledClient.ws(server(), "topic=silent")) {
+            List<String> messages = silent.readUntil(message -> message.startsWith("close:"),
+                    (HEARTBEAT_SECONDS + PONG_TIMEOUT_SECONDS + 10) * 1000L);
+            String close = messages.stream().filter(message -> message.startsWith("close:")).findFirst().orElseThrow();
+            assertTrue(close.startsWith("close:1013:"), close);
+            assertEquals("pong-timeout", json(close.substring("close:1013:".length())).getString("error"));
+        }
+    }
+
+    @Test
     void anSseClientThatStopsReadingWhileDataFlowsIsClosedByTheWriteTimeout() {
         Publisher publisher = new Publisher(server());
         double before = publisher.metric(closed("sse", "write-timeout"));
