@@ -26,10 +26,6 @@ public final class RateLimits {
         return ratePerSecond > 0;
     }
 
-    public int burst() {
-        return burst;
-    }
-
     /** 0 when {@code count} events may go now; otherwise nanoseconds to wait. Always 0 when the limit is off. */
     public long tryTake(String key, int count, long nowNanos) {
         if (!enabled()) {
