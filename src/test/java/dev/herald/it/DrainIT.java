@@ -113,13 +113,13 @@ class DrainIT {
 
             // measured from before the request: the drain starts while it is answered
             long drainStarted = System.nanoTime();
-            HttpRequest drain = HttpRequest.newBuilder(drained.uri("/api/admin/drain" + (wait ? "?wait=true" : "")))
+            HttpRequest drain = Http.request(drained.uri("/api/admin/drain" + (wait ? "?wait=true" : "")))
                     .header("Authorization", "Bearer " + HeraldServer.TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build();
             long[] answeredAt = new long[1];
             CompletableFuture<HttpResponse<String>> answer = Http.CLIENT.sendAsync(drain, HttpResponse.BodyHandlers.ofString())
                     .whenComplete((response, failure) -> answeredAt[0] = System.nanoTime());
             Poll.until(() -> drained.readiness().status() == 503, () -> "readiness DOWN");
-            HttpResponse<String> accepted = wait ? Http.send(HttpRequest.newBuilder(drained.uri("/api/admin/drain"))
+            HttpResponse<String> accepted = wait ? Http.send(Http.request(drained.uri("/api/admin/drain"))
                     .header("Authorization", "Bearer " + HeraldServer.TOKEN).POST(HttpRequest.BodyPublishers.noBody())
                     .build()) : answer.join();
             assertEquals(202, accepted.statusCode(), "without wait, and a second call while it runs: " + accepted.body());
@@ -146,7 +146,7 @@ class DrainIT {
                 assertEquals(1013, late.awaitCloseCode(), late.closeReason());
                 assertTrue(late.closeReason().contains("\"error\":\"draining\""), late.closeReason());
             }
-            HttpResponse<String> anonymous = Http.send(HttpRequest.newBuilder(drained.uri("/api/admin/drain"))
+            HttpResponse<String> anonymous = Http.send(Http.request(drained.uri("/api/admin/drain"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build());
             assertEquals(401, anonymous.statusCode(), "the drain endpoint needs the operator token");
 

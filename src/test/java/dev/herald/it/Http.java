@@ -12,7 +12,18 @@ public final class Http {
     static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
+    /**
+     * How long any test request waits for its answer head (for a stream: its headers). Without it a server
+     * that stops answering would hold the whole build until CI's hard limit instead of failing one test.
+     */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+
     private Http() {
+    }
+
+    /** A request builder with {@link #ANSWER_TIMEOUT}: every test request starts here. */
+    public static HttpRequest.Builder request(java.net.URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(ANSWER_TIMEOUT);
     }
 
     /** Sends and reads the body as text; I/O failures and interrupts become unchecked. */

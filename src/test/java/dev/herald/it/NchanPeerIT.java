@@ -166,7 +166,7 @@ class NchanPeerIT {
     }
 
     private static HttpResponse<String> post(NchanServer nchan, String topic, String body) {
-        return Http.send(HttpRequest.newBuilder(nchan.publishUri(topic))
+        return Http.send(Http.request(nchan.publishUri(topic))
                 .header("Accept", "text/json").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(TIMEOUT).build());
     }
@@ -191,7 +191,7 @@ class NchanPeerIT {
         }
 
         static Sse open(NchanServer nchan, String topic, String lastEventId) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(nchan.sseUri(topic)).header("Accept", "text/event-stream");
+            HttpRequest.Builder request = Http.request(nchan.sseUri(topic)).header("Accept", "text/event-stream");
             if (lastEventId != null) {
                 request.header("Last-Event-ID", lastEventId);
             }

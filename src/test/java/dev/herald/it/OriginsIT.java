@@ -70,7 +70,7 @@ class OriginsIT extends DeployedHerald {
     @Test
     void corsAnswersTheAllowedOriginOnlyAndNeverReflectsAnother() {
         String topic = unique("cors");
-        HttpResponse<String> preflight = Http.send(HttpRequest.newBuilder(server().uri("/api/events?topic=" + topic))
+        HttpResponse<String> preflight = Http.send(Http.request(server().uri("/api/events?topic=" + topic))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", ALLOWED_ORIGIN)
                 .header("Access-Control-Request-Method", "GET")
                 .header("Access-Control-Request-Headers", "last-event-id").build());
@@ -78,7 +78,7 @@ class OriginsIT extends DeployedHerald {
         assertEquals(ALLOWED_ORIGIN, preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
         assertEquals("true", preflight.headers().firstValue("Access-Control-Allow-Credentials").orElse(null));
         assertTrue(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").contains("Last-Event-ID"));
-        HttpResponse<String> foreignPreflight = Http.send(HttpRequest.newBuilder(server().uri("/api/events?topic=" + topic))
+        HttpResponse<String> foreignPreflight = Http.send(Http.request(server().uri("/api/events?topic=" + topic))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", FOREIGN_ORIGIN)
                 .header("Access-Control-Request-Method", "GET").build());
         refused(foreignPreflight, 403, "forbidden-origin");

@@ -79,7 +79,7 @@ final class PrometheusServer implements AutoCloseable {
 
     /** GET on the HTTP API; the JSON answer (also for 4xx/5xx answers, which carry status "error"). */
     JsonObject get(String pathAndQuery) {
-        HttpResponse<String> response = Http.send(HttpRequest.newBuilder(uri(pathAndQuery))
+        HttpResponse<String> response = Http.send(Http.request(uri(pathAndQuery))
                 .timeout(Duration.ofSeconds(30)).build());
         if (!response.body().startsWith("{")) {
             throw new AssertionError("Prometheus answered " + response.statusCode() + ": " + response.body());
@@ -100,7 +100,7 @@ final class PrometheusServer implements AutoCloseable {
                 throw new IllegalStateException("prometheus exited (" + process.exitValue() + "): " + readLog());
             }
             try {
-                HttpResponse<String> ready = Http.send(HttpRequest.newBuilder(uri("/-/ready")).build());
+                HttpResponse<String> ready = Http.send(Http.request(uri("/-/ready")).build());
                 if (ready.statusCode() == 200) {
                     return;
                 }

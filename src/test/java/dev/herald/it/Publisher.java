@@ -26,14 +26,14 @@ public final class Publisher {
     }
 
     public HttpResponse<String> post(String topic, String body, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("/api/topics/" + topic))
+        HttpRequest.Builder request = Http.request(server.uri("/api/topics/" + topic))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         return Http.send(request.build());
     }
 
     public HttpResponse<String> get(String pathAndQuery) {
-        return Http.send(HttpRequest.newBuilder(server.uri(pathAndQuery)).build());
+        return Http.send(Http.request(server.uri(pathAndQuery)).build());
     }
 
     /** Current value of one Prometheus series of Herald's metrics (0 if absent); see HeraldServer#metricsText. */

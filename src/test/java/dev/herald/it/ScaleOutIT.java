@@ -237,7 +237,7 @@ class ScaleOutIT {
             assertEquals(200, onWildFly.status());
             Poll.until(() -> onWildFly.rawLines().stream().anyMatch(line -> line.startsWith(": subscribed")),
                     () -> "subscribed");
-            HttpResponse<String> revoked = Http.send(java.net.http.HttpRequest.newBuilder(
+            HttpResponse<String> revoked = Http.send(Http.request(
                             nodes.payara.uri("/api/subjects/ivy/connections")).DELETE()
                     .header("Authorization", "Bearer " + HeraldServer.TOKEN).build());
             assertEquals(202, revoked.statusCode(), revoked.body());

@@ -265,7 +265,7 @@ class SecurityIT extends DeployedHerald {
 
 
     private HttpResponse<String> revoke(String subject, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server().uri("/api/subjects/" + subject + "/connections"))
+        HttpRequest.Builder request = Http.request(server().uri("/api/subjects/" + subject + "/connections"))
                 .DELETE();
         headers.forEach(request::header);
         return Http.send(request.build());
@@ -278,7 +278,7 @@ class SecurityIT extends DeployedHerald {
     }
 
     private HttpResponse<String> sse(String topicAndQuery, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server().uri("/api/events?topic=" + topicAndQuery))
+        HttpRequest.Builder request = Http.request(server().uri("/api/events?topic=" + topicAndQuery))
                 .header("Accept", "text/event-stream");
         headers.forEach(request::header);
         return Http.send(request.build());

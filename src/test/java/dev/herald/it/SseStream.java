@@ -42,7 +42,7 @@ public final class SseStream extends EventStream {
     /** The same with request headers (Authorization, Cookie, Origin). */
     public static SseStream open(URI uri, String lastEventIdHeader, Consumer<Received> also,
                                  java.util.Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
+        HttpRequest.Builder request = Http.request(uri).header("Accept", "text/event-stream");
         headers.forEach(request::header);
         if (lastEventIdHeader != null) {
             request.header("Last-Event-ID", lastEventIdHeader);
