@@ -72,7 +72,8 @@ const duration = __ENV.DURATION || defaults.duration;
 export const config = {
   scenario,
   baseUrl: (__ENV.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, ''),
-  token: __ENV.TOKEN || '',
+  // HERALD_PUBLISH_TOKEN: what the compose stack's env file gives the k6 container
+  token: __ENV.TOKEN || __ENV.HERALD_PUBLISH_TOKEN || '',
   topic: __ENV.TOPIC || 'k6-load',
   vus: Math.floor(envNumber('VUS', defaults.vus)),
   duration,
