@@ -94,6 +94,8 @@ class DockerfileTest {
         String dockerfile = StackFiles.text("Dockerfile");
         assertTrue(dockerfile.contains("COPY --chown=herald:herald src/main/payara ./src/main/payara"), "payara");
         assertTrue(dockerfile.contains("COPY --chown=herald:herald src/main/wildfly ./src/main/wildfly"), "wildfly");
+        // without a command (docker run herald:local) the image runs the README's Payara run command
+        assertTrue(dockerfile.contains("CMD [\"bash\", \"src/main/payara/run.sh\"]"), "default command");
     }
 
     @Test
