@@ -188,13 +188,21 @@ public record HeraldConfig(
         if (timeout.toMillis() < 100) {
             throw new IllegalArgumentException("herald.redis.timeout must be at least 100ms, not " + timeout);
         }
+        int waitReplicas = integer(config, "herald.redis.wait-replicas", 0);
+        Duration waitTimeout = duration(config, "herald.redis.wait-timeout", timeout.dividedBy(2));
+        if (waitReplicas > 0 && (waitTimeout.toMillis() < 1 || waitTimeout.compareTo(timeout) >= 0)) {
+            // WAIT is a Redis command like any other: herald.redis.timeout would cut it before it answers
+            throw new IllegalArgumentException("herald.redis.wait-timeout must be at least 1ms and below herald.redis.timeout ("
+                    + timeout + "), not " + waitTimeout);
+        }
         return new RedisSettings(uri, password, timeout,
                 longValue(config, "herald.redis.stream.max-events", 100_000),
                 hub.historyMaxAge(),
                 integer(config, "herald.redis.ring.max-events", 10_000),
                 hub.historyMaxBytes(),
                 string(config, "herald.redis.key-prefix", "herald").trim(),
-                nodeId);
+                nodeId,
+                waitReplicas == 0 ? RedisSettings.ReplicaWait.NONE : new RedisSettings.ReplicaWait(waitReplicas, waitTimeout));
     }
 
     /** The secret in a file (a mounted Kubernetes or Docker secret), without a trailing newline. */

@@ -14,6 +14,11 @@ public final class HubException extends RuntimeException {
         ADDRESS_LIMIT("address-limit"),
         /** The event log cannot store or read now (stopped, stalled or its store unreachable). */
         BACKPLANE_UNAVAILABLE("backplane-unavailable"),
+        /**
+         * The event IS stored, but fewer replicas than herald.redis.wait-replicas confirmed it in time: a
+         * retry with the same Idempotency-Key is safe and answers its id.
+         */
+        REPLICATION_TIMEOUT("replication-timeout"),
         /** An Idempotency-Key came back with a different body. */
         IDEMPOTENCY_KEY_REUSED("idempotency-key-reused"),
         /** The node is draining (shutting down gracefully): connect to another node. */

@@ -13,7 +13,8 @@ final class MetricLabels {
     static final List<String> REJECT_REASONS = List.of("unauthorized", "invalid-topic", "unsupported-media-type",
             "too-large", "invalid-json", "no-topics", "too-many-topics", "topic-limit", "connection-limit",
             "address-limit", "rate-limited", "too-many-messages", "draining",
-            "bad-message", "closed", "backplane-unavailable", "idempotency-key-reused", "internal-error",
+            "bad-message", "closed", "backplane-unavailable", "replication-timeout",
+            "idempotency-key-reused", "internal-error",
             "invalid-token", "insufficient-scope", "forbidden-origin", "too-many-pending");
 
     private MetricLabels() {

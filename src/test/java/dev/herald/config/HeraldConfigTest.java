@@ -51,6 +51,22 @@ class HeraldConfigTest {
     }
 
     @Test
+    void replicaWaitIsOffByDefaultAndItsTimeoutMustFitUnderTheRedisTimeout() {
+        Map<String, String> redis = Map.of("herald.backplane", "redis", "herald.publish-token", "t");
+        assertEquals(0, HeraldConfig.from(config(redis)).redis().replicaWait().replicas());
+        Map<String, String> wait = new java.util.HashMap<>(redis);
+        wait.put("herald.redis.wait-replicas", "1");
+        assertEquals(Duration.ofSeconds(1), HeraldConfig.from(config(wait)).redis().replicaWait().timeout(),
+                "half of herald.redis.timeout");
+        wait.put("herald.redis.wait-timeout", "2s");
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> HeraldConfig.from(config(wait)));
+        assertTrue(refused.getMessage().contains("herald.redis.wait-timeout"), refused.getMessage());
+        wait.put("herald.redis.wait-replicas", "-1");
+        wait.remove("herald.redis.wait-timeout");
+        assertThrows(IllegalArgumentException.class, () -> HeraldConfig.from(config(wait)));
+    }
+
+    @Test
     void theNodeIdIsUniquePerProcessByDefaultAndAnUnknownBackplaneIsRefused() {
         HeraldConfig config = HeraldConfig.from(config(Map.of()));
         assertTrue(config.nodeId().endsWith("-" + ProcessHandle.current().pid()), config.nodeId());

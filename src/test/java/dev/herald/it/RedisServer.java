@@ -24,16 +24,42 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final boolean appendOnly;
+    /** More redis-server options ({@code --replicaof host port}). */
+    private final List<String> options;
     private Process process;
 
-    private RedisServer(Path dir, int port, boolean appendOnly) {
+    private RedisServer(Path dir, int port, boolean appendOnly, List<String> options) {
         this.dir = dir;
         this.port = port;
         this.appendOnly = appendOnly;
+        this.options = options;
     }
 
     /** A fresh server with its data under {@code dir} (emptied first). */
     public static RedisServer start(Path dir, boolean appendOnly) {
+        return start(dir, appendOnly, List.of());
+    }
+
+    /** A fresh replica of {@code master}, returned once its link to the master is up and the sync done. */
+    public static RedisServer startReplicaOf(Path dir, RedisServer master) {
+        RedisServer replica = start(dir, false, List.of("--replicaof", "127.0.0.1", Integer.toString(master.port)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!replica.call("INFO", "replication").contains("master_link_status:up")) {
+            if (System.nanoTime() > deadline) {
+                replica.close();
+                throw new IllegalStateException("the replica did not sync with its master: " + replica.call("INFO", "replication"));
+            }
+            try {
+                Thread.sleep(20); // polling Redis' own state: there is no event to await
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return replica;
+    }
+
+    private static RedisServer start(Path dir, boolean appendOnly, List<String> options) {
         try {
             deleteRecursively(dir);
             Files.createDirectories(dir);
@@ -41,7 +67,7 @@ public final class RedisServer implements AutoCloseable {
             try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 port = socket.getLocalPort();
             }
-            RedisServer server = new RedisServer(dir.toAbsolutePath(), port, appendOnly);
+            RedisServer server = new RedisServer(dir.toAbsolutePath(), port, appendOnly, options);
             server.startAgain();
             return server;
         } catch (IOException e) {
@@ -68,6 +94,7 @@ public final class RedisServer implements AutoCloseable {
                     "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly",
                     appendOnly ? "yes" : "no", "--appendfsync", "always", "--maxmemory-policy", "noeviction",
                     "--protected-mode", "no", "--daemonize", "no"));
+            command.addAll(options);
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -49,7 +49,28 @@ final class AppendScript {
                 .exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
                         ? redis.<List<Object>>eval(TEXT, ScriptOutputType.MULTI, keys, args).toCompletableFuture()
                         : CompletableFuture.failedFuture(failure));
-        return reply.thenApply(result -> positionOf(result, append));
+        CompletableFuture<Position> stored = reply.thenApply(result -> positionOf(result, append));
+        RedisSettings.ReplicaWait wait = settings.replicaWait();
+        return wait.replicas() == 0 ? stored : stored.thenCompose(position -> replicated(redis, wait, position));
+    }
+
+    /**
+     * WAIT on the connection that wrote: Redis answers how many replicas have every write of this connection so
+     * far, this append included (a duplicate's original too, so a retry after a timeout waits again). The
+     * connection is shared by this node's publishes, so they wait in turn: WAIT holds the connection.
+     */
+    private static CompletableFuture<Position> replicated(RedisAsyncCommands<String, String> redis,
+                                                          RedisSettings.ReplicaWait wait, Position position) {
+        return redis.waitForReplication(wait.replicas(), wait.timeout().toMillis()).toCompletableFuture()
+                .thenApply(acknowledged -> {
+                    if (acknowledged < wait.replicas()) {
+                        throw new HubException(HubException.Reason.REPLICATION_TIMEOUT, "stored as " + position.id()
+                                + ", but " + acknowledged + " of " + wait.replicas() + " replicas confirmed it within "
+                                + wait.timeout().toMillis() + " ms (herald.redis.wait-timeout); retrying with the "
+                                + "same Idempotency-Key is safe");
+                    }
+                    return position;
+                });
     }
 
     private static Position positionOf(List<Object> result, EventLog.Append append) {

@@ -14,9 +14,29 @@ import java.time.Duration;
  * @param ringMaxBytes   the same ring's byte bound
  * @param keyPrefix      the first part of every key Herald writes, so several deployments can share a Redis
  * @param nodeId         this node's name (client name in Redis, lease holder)
+ * @param replicaWait    how many replicas must confirm each append, and how long to wait for them
  */
 public record RedisSettings(String uri, char[] password, Duration timeout, long streamMaxEvents, Duration maxAge,
-                            int ringMaxEvents, long ringMaxBytes, String keyPrefix, String nodeId) {
+                            int ringMaxEvents, long ringMaxBytes, String keyPrefix, String nodeId,
+                            ReplicaWait replicaWait) {
+
+    /**
+     * herald.redis.wait-replicas / herald.redis.wait-timeout: after each append, {@code WAIT replicas timeout}.
+     * Redis replicates asynchronously, so without it a master that fails right after answering can lose
+     * publishes its replica never received, although they were answered 202.
+     *
+     * @param replicas how many replicas must have the append (0: do not wait)
+     * @param timeout  how long to wait for them; below herald.redis.timeout, which bounds the WAIT command too
+     */
+    public record ReplicaWait(int replicas, Duration timeout) {
+        public static final ReplicaWait NONE = new ReplicaWait(0, Duration.ZERO);
+
+        public ReplicaWait {
+            if (replicas < 0) {
+                throw new IllegalArgumentException("herald.redis.wait-replicas must be 0 or more, not " + replicas);
+            }
+        }
+    }
 
     /**
      * Hash tags of the stream partitions: every key of one partition carries the same tag, so the append script
@@ -47,6 +67,6 @@ public record RedisSettings(String uri, char[] password, Duration timeout, long 
     public String toString() {
         return "RedisSettings[uri=" + RedisUris.redact(uri) + ", timeout=" + timeout + ", streamMaxEvents="
                 + streamMaxEvents + ", maxAge=" + maxAge + ", ringMaxEvents=" + ringMaxEvents + ", keyPrefix="
-                + keyPrefix + ", nodeId=" + nodeId + "]";
+                + keyPrefix + ", nodeId=" + nodeId + ", replicaWait=" + replicaWait + "]";
     }
 }

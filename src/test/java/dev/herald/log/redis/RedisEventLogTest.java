@@ -66,7 +66,8 @@ class RedisEventLogTest {
 
     private Node node(int ringMaxEvents) {
         RedisSettings settings = new RedisSettings(redis.uri(), null, Duration.ofMillis(500), 1_000,
-                Duration.ofMinutes(5), ringMaxEvents, 1L << 20, "test", "node-" + logs.size());
+                Duration.ofMinutes(5), ringMaxEvents, 1L << 20, "test", "node-" + logs.size(),
+                RedisSettings.ReplicaWait.NONE);
         RedisEventLog log = new RedisEventLog(settings);
         logs.add(log);
         List<Event> delivered = new CopyOnWriteArrayList<>();
