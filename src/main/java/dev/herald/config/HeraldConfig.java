@@ -202,7 +202,8 @@ public record HeraldConfig(
                 hub.historyMaxBytes(),
                 string(config, "herald.redis.key-prefix", "herald").trim(),
                 nodeId,
-                waitReplicas == 0 ? RedisSettings.ReplicaWait.NONE : new RedisSettings.ReplicaWait(waitReplicas, waitTimeout));
+                waitReplicas == 0 ? RedisSettings.ReplicaWait.NONE : new RedisSettings.ReplicaWait(waitReplicas, waitTimeout),
+                config.getOptionalValue("herald.redis.cluster", Boolean.class).orElse(false));
     }
 
     /** The secret in a file (a mounted Kubernetes or Docker secret), without a trailing newline. */

@@ -37,12 +37,12 @@ public final class RedisServer implements AutoCloseable {
 
     /** A fresh server with its data under {@code dir} (emptied first). */
     public static RedisServer start(Path dir, boolean appendOnly) {
-        return start(dir, appendOnly, List.of());
+        return startWith(dir, appendOnly, List.of());
     }
 
     /** A fresh replica of {@code master}, returned once its link to the master is up and the sync done. */
     public static RedisServer startReplicaOf(Path dir, RedisServer master) {
-        RedisServer replica = start(dir, false, List.of("--replicaof", "127.0.0.1", Integer.toString(master.port)));
+        RedisServer replica = startWith(dir, false, List.of("--replicaof", "127.0.0.1", Integer.toString(master.port)));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!replica.call("INFO", "replication").contains("master_link_status:up")) {
             if (System.nanoTime() > deadline) {
@@ -59,7 +59,8 @@ public final class RedisServer implements AutoCloseable {
         return replica;
     }
 
-    private static RedisServer start(Path dir, boolean appendOnly, List<String> options) {
+    /** A fresh server with more redis-server options (cluster mode, a replica's master). */
+    public static RedisServer startWith(Path dir, boolean appendOnly, List<String> options) {
         try {
             deleteRecursively(dir);
             Files.createDirectories(dir);

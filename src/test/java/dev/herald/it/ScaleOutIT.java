@@ -129,7 +129,7 @@ class ScaleOutIT {
     @Test
     @Order(4)
     void theDemoFeedRunsOnOneNodeAtATimeAndTopicInfoComesFromTheStream() throws Exception {
-        String holder = nodes.redis.call("GET", "herald:lease:demo-feed");
+        String holder = nodes.redis.call("GET", "herald:{h0}:lease:demo-feed");
         assertTrue(holder.equals("node-a") || holder.equals("node-b"), "one node holds the lease: " + holder);
         HeraldServer other = holder.equals("node-a") ? nodes.wildFly : nodes.payara;
         // the lease may have changed hands before (a Redis restarted empty loses it): what counts is the last word

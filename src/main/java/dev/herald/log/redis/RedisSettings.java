@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * What the Redis log needs to know, read once by the configuration (README, "Running several nodes").
  *
- * @param uri            {@code redis://[user:password@]host:port[/db]}, {@code rediss://} for TLS
+ * @param uri            {@code redis://[user:password@]host:port[/db]}, {@code rediss://} for TLS; with
+ *                       {@code cluster} a comma-separated list of seed nodes ({@code redis://a:1,b:2})
  * @param password       from herald.redis.password-file when set (overrides a password in the URI), else null
  * @param timeout        every Redis command's bound: a publish answers 503 within it when Redis does not
  * @param streamMaxEvents the stream's length bound ({@code XADD MAXLEN ~}): retention is per stream
@@ -15,10 +16,11 @@ import java.time.Duration;
  * @param keyPrefix      the first part of every key Herald writes, so several deployments can share a Redis
  * @param nodeId         this node's name (client name in Redis, lease holder)
  * @param replicaWait    how many replicas must confirm each append, and how long to wait for them
+ * @param cluster        herald.redis.cluster: the URIs are seeds of a Redis Cluster, whose topology is followed
  */
 public record RedisSettings(String uri, char[] password, Duration timeout, long streamMaxEvents, Duration maxAge,
                             int ringMaxEvents, long ringMaxBytes, String keyPrefix, String nodeId,
-                            ReplicaWait replicaWait) {
+                            ReplicaWait replicaWait, boolean cluster) {
 
     /**
      * herald.redis.wait-replicas / herald.redis.wait-timeout: after each append, {@code WAIT replicas timeout}.
@@ -58,8 +60,9 @@ public record RedisSettings(String uri, char[] password, Duration timeout, long 
         return keyPrefix + ':' + PARTITION_TAGS[0] + ":idem:";
     }
 
+    /** In the stream's slot: on a Redis Cluster every command of the log goes to that one master. */
     String leaseKey(String lease) {
-        return keyPrefix + ":lease:" + lease;
+        return keyPrefix + ':' + PARTITION_TAGS[0] + ":lease:" + lease;
     }
 
     /** Never prints the password. */
@@ -67,6 +70,6 @@ public record RedisSettings(String uri, char[] password, Duration timeout, long 
     public String toString() {
         return "RedisSettings[uri=" + RedisUris.redact(uri) + ", timeout=" + timeout + ", streamMaxEvents="
                 + streamMaxEvents + ", maxAge=" + maxAge + ", ringMaxEvents=" + ringMaxEvents + ", keyPrefix="
-                + keyPrefix + ", nodeId=" + nodeId + ", replicaWait=" + replicaWait + "]";
+                + keyPrefix + ", nodeId=" + nodeId + ", replicaWait=" + replicaWait + ", cluster=" + cluster + "]";
     }
 }

@@ -89,7 +89,8 @@ final class StreamReader implements Runnable {
                 if (connection == null) {
                     connection = connections.connect();
                 }
-                if (commands == null) {
+                if (commands == null || (connections.followsTopology() && !commands.isOpen())) {
+                    // a cluster's connections do not reconnect by themselves (RedisConnections)
                     commands = connections.connect();
                 }
                 RedisCommands<String, String> redis = connection.sync();
@@ -106,6 +107,10 @@ final class StreamReader implements Runnable {
                 }
                 health.readerDown(e);
                 lagSeconds = 0;
+                if (connections.followsTopology()) {
+                    // on a cluster the master may be elsewhere now: connect again through the topology
+                    dropConnections();
+                }
                 pause(ThreadLocalRandom.current().nextLong(backoffMillis / 2, backoffMillis + 1));
                 backoffMillis = Math.min(1_000, backoffMillis * 2);
             }
@@ -221,6 +226,18 @@ final class StreamReader implements Runnable {
             // every entry of this stream is of the new epoch: read it all
             switchTo(name, RedisPosition.ofStreamId(name, first.get(0).getId()), RedisPosition.start(name));
             cursor = "0-0";
+        }
+    }
+
+    private void dropConnections() {
+        StatefulRedisConnection<String, String> reading = connection;
+        StatefulRedisConnection<String, String> shared = commands;
+        connection = null;
+        commands = null;
+        for (StatefulRedisConnection<String, String> open : new StatefulRedisConnection[] {reading, shared}) {
+            if (open != null) {
+                open.closeAsync();
+            }
         }
     }
 

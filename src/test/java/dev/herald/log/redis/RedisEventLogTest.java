@@ -67,7 +67,7 @@ class RedisEventLogTest {
     private Node node(int ringMaxEvents) {
         RedisSettings settings = new RedisSettings(redis.uri(), null, Duration.ofMillis(500), 1_000,
                 Duration.ofMinutes(5), ringMaxEvents, 1L << 20, "test", "node-" + logs.size(),
-                RedisSettings.ReplicaWait.NONE);
+                RedisSettings.ReplicaWait.NONE, false);
         RedisEventLog log = new RedisEventLog(settings);
         logs.add(log);
         List<Event> delivered = new CopyOnWriteArrayList<>();
@@ -249,7 +249,7 @@ class RedisEventLogTest {
         assertFalse(b.log.holdsLease("demo", Duration.ofSeconds(5)));
         assertTrue(a.log.holdsLease("demo", Duration.ofSeconds(5)), "renewed");
         a.log.close();
-        redis.call("DEL", "test:lease:demo");
+        redis.call("DEL", "test:{h0}:lease:demo");
         assertTrue(b.log.holdsLease("demo", Duration.ofSeconds(5)), "taken over once free");
     }
 

@@ -65,7 +65,7 @@ class ReplicaWaitTest {
     private RedisEventLog log(int replicas) {
         RedisSettings settings = new RedisSettings(master.uri(), null, Duration.ofSeconds(1), 1_000,
                 Duration.ofMinutes(5), 100, 1L << 20, "wait", "node-wait",
-                new RedisSettings.ReplicaWait(replicas, WAIT_TIMEOUT));
+                new RedisSettings.ReplicaWait(replicas, WAIT_TIMEOUT), false);
         RedisEventLog started = new RedisEventLog(settings);
         List<Event> delivered = new CopyOnWriteArrayList<>();
         started.deliverTo(new EventLog.Listener() {
