@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Why the nginx template offers HTTPS with HTTP/2: a real Chromium page opens 8 EventSource streams at once
  * through nginx. Over HTTPS they share one HTTP/2 connection and all 8 get their event; over nginx's plain
  * HTTP port (HTTP/1.1) Chromium opens at most 6 connections per origin, so 6 streams get their event and the
- * other 2 stay waiting for a connection. The control proves that the first test measures HTTP/2.
+ * other 2 stay waiting for a connection. The control proves that the first test measures HTTP/2. Herald's
+ * X-Herald-Node response header passes through nginx.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -78,6 +79,11 @@ class NginxHttp2BrowserIT {
         List<String> topics = topics("h2");
         open(nginx().httpsUri(STYLESHEET), topics);
         assertEquals("h2", protocol(), "the page came over HTTP/2");
+        String node = new Publisher(HeraldDeployment.server(base)).get(STYLESHEET).headers()
+                .firstValue("X-Herald-Node").orElseThrow();
+        assertEquals(node, page.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "fetch(arguments[0]).then(r => done(r.headers.get('X-Herald-Node')), e => done(String(e)));",
+                STYLESHEET), "X-Herald-Node passes through nginx unchanged");
         Poll.until(() -> count("open") == STREAMS, () -> "all 8 streams open: " + state());
 
         List<String> ids = publishOneEach(topics);
