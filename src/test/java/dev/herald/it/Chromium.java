@@ -25,7 +25,8 @@ public final class Chromium implements AutoCloseable {
         this.driver = driver;
     }
 
-    public static Chromium start() {
+    /** {@code extraArguments}: e.g. --ignore-certificate-errors for a self-signed HTTPS server. */
+    public static Chromium start(String... extraArguments) {
         // a local driver and browser: Selenium Manager must not try to download anything
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
         try {
@@ -35,6 +36,7 @@ public final class Chromium implements AutoCloseable {
             options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--user-data-dir=" + profile);
+            options.addArguments(extraArguments);
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
             return new Chromium(profile, new ChromeDriver(service, options));
