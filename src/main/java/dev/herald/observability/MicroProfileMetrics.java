@@ -88,7 +88,9 @@ final class MicroProfileMetrics implements HeraldMetrics {
         registry.gauge(meta("herald_backplane_lag_seconds",
                 "Seconds from an append to this node reading it, for the newest event read (0 when caught up)"), hub,
                 Hub::backplaneLagSeconds);
-        registry.gauge(meta("herald_draining", "1 while the node drains (readiness DOWN, connections being finished), 0 otherwise"), draining, d -> d.getAsBoolean() ? 1 : 0);
+        registry.gauge(meta("herald_draining",
+                "1 while the node drains (readiness DOWN, connections being finished), 0 otherwise"), draining,
+                d -> d.getAsBoolean() ? 1 : 0);
     }
 
     private void registerHistogram(String name, BucketHistogram histogram, Tag transport) {
