@@ -71,7 +71,7 @@ public class HeraldRuntime {
             logDescription = "in-memory log epoch " + memory.epoch();
         }
         Hub created = new Hub(configured.hub(), log, heraldMetrics, observability.tracing().fanOutObserver());
-        observability.bind(created);
+        observability.bind(created, this::draining);
         String token = configured.publishToken().orElseGet(HeraldRuntime::generatedToken);
         AccessControl control = new AccessControl(configured.security().withOperatorToken(token));
         config = configured;

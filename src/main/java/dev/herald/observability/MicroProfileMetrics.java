@@ -10,6 +10,7 @@ import org.eclipse.microprofile.metrics.Tag;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -72,7 +73,7 @@ final class MicroProfileMetrics implements HeraldMetrics {
     }
 
     /** Gauges read from the hub at scrape time. */
-    void registerGauges(Hub hub) {
+    void registerGauges(Hub hub, BooleanSupplier draining) {
         for (String transport : MetricLabels.TRANSPORTS) {
             registry.gauge(meta("herald_connections", "Open connections"), hub,
                     h -> h.connectionCount(transport), new Tag("transport", transport));
@@ -87,6 +88,9 @@ final class MicroProfileMetrics implements HeraldMetrics {
         registry.gauge(meta("herald_backplane_lag_seconds",
                 "Seconds from an append to this node reading it, for the newest event read (0 when caught up)"), hub,
                 Hub::backplaneLagSeconds);
+        registry.gauge(meta("herald_draining",
+                "1 while the node drains (readiness DOWN, connections being finished), 0 otherwise"), draining,
+                d -> d.getAsBoolean() ? 1 : 0);
     }
 
     private void registerHistogram(String name, BucketHistogram histogram, Tag transport) {

@@ -5,6 +5,7 @@ import dev.herald.hub.Hub;
 
 import java.lang.System.Logger.Level;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 
 /**
  * Chooses what the server offers: metrics through MicroProfile Metrics (Payara) or the OpenTelemetry API
@@ -72,12 +73,15 @@ public final class Observability {
         return tracing;
     }
 
-    /** Registers the gauges read from the hub (connections, topics, history, bounds). */
-    public void bind(Hub hub) {
+    /**
+     * Registers the gauges read from the hub (connections, topics, history, bounds) and herald_draining. The
+     * drain state lives in the composition root, not in the hub, so it comes in as a supplier.
+     */
+    public void bind(Hub hub, BooleanSupplier draining) {
         if (metrics instanceof MicroProfileMetrics mp) {
-            mp.registerGauges(hub);
+            mp.registerGauges(hub, draining);
         } else if (metrics instanceof OpenTelemetryMetrics otel) {
-            otel.registerGauges(hub);
+            otel.registerGauges(hub, draining);
         }
     }
 }

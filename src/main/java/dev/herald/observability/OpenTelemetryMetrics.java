@@ -10,6 +10,7 @@ import io.opentelemetry.api.metrics.Meter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -95,7 +96,7 @@ final class OpenTelemetryMetrics implements HeraldMetrics {
                 ignored -> ProcessStats.availableProcessors(), null);
     }
 
-    void registerGauges(Hub hub) {
+    void registerGauges(Hub hub, BooleanSupplier draining) {
         meter.gaugeBuilder("herald_connections").setDescription("Open connections").buildWithCallback(m -> {
             for (String transport : MetricLabels.TRANSPORTS) {
                 m.record(hub.connectionCount(transport), byTransport.get(transport));
@@ -110,6 +111,8 @@ final class OpenTelemetryMetrics implements HeraldMetrics {
         gauge("herald_backplane_lag_seconds",
                 "Seconds from an append to this node reading it, for the newest event read (0 when caught up)",
                 ignored -> hub.backplaneLagSeconds(), hub);
+        gauge("herald_draining", "1 while the node drains (readiness DOWN, connections being finished), 0 otherwise",
+                ignored -> draining.getAsBoolean() ? 1 : 0, draining);
     }
 
     private LongCounter counter(String name, String description) {

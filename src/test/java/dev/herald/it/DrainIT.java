@@ -119,6 +119,9 @@ class DrainIT {
             CompletableFuture<HttpResponse<String>> answer = Http.CLIENT.sendAsync(drain, HttpResponse.BodyHandlers.ofString())
                     .whenComplete((response, failure) -> answeredAt[0] = System.nanoTime());
             Poll.until(() -> drained.readiness().status() == 503, () -> "readiness DOWN");
+            // the dashboards' "Drain and backplane per node" panel (WildFly: the next OTLP export); 0 on a node that
+            // does not drain is ObservabilityIT's (the survivor here is a shared node whose metrics go elsewhere)
+            Metrics.await(drained, metrics -> metrics.sum("herald_draining") == 1, name + " herald_draining 1");
             HttpResponse<String> accepted = wait ? Http.send(Http.request(drained.uri("/api/admin/drain"))
                     .header("Authorization", "Bearer " + HeraldServer.TOKEN).POST(HttpRequest.BodyPublishers.noBody())
                     .build()) : answer.join();

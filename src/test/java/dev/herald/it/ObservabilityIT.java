@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.function.Executable;
+import org.yaml.snakeyaml.Yaml;
 
 import java.net.URL;
 import java.io.IOException;
@@ -63,7 +64,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * subscribers, publishes, a stalled client that causes drops, rejected publishes, an exact resume and a reset),
  * and every rule expression and every Grafana panel and variable query is evaluated through Prometheus' HTTP
  * API: it must evaluate, read only metrics the gateway exports at /metrics (or the rules record), and - for
- * dashboards - return data unless prometheus/dashboard-exceptions.txt says why it may not.
+ * dashboards - return data unless prometheus/dashboard-exceptions.txt says why it may not. The Grafana-managed
+ * alerts' queries (grafana/provisioning/alerting) are evaluated like the rules.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -84,6 +86,7 @@ class ObservabilityIT {
     private static final Path CONFIG = PROMETHEUS_DIR.resolve("prometheus.yml");
     private static final Path DASHBOARDS = REPO.resolve("grafana/dashboards");
     private static final Path PROVISIONING = REPO.resolve("grafana/provisioning");
+    private static final Path ALERTING = PROVISIONING.resolve("alerting");
     private static final Path EXCEPTIONS = PROMETHEUS_DIR.resolve("dashboard-exceptions.txt");
     private static final Path TARGET = REPO.resolve("target");
 
@@ -97,7 +100,7 @@ class ObservabilityIT {
             "herald_delivery_latency_seconds_count",
             "herald_resumes_total", "herald_requests_rejected_total",
             "herald_topics", "herald_history_events", "herald_history_bytes", "herald_backplane_up",
-            "herald_backplane_lag_seconds",
+            "herald_backplane_lag_seconds", "herald_draining",
             "process_open_fds", "process_max_fds", "process_cpu_seconds_total", "process_start_time_seconds",
             "jvm_memory_used_bytes", "jvm_memory_max_bytes", "jvm_memory_committed_bytes",
             "jvm_gc_collection_seconds_total",
@@ -328,6 +331,7 @@ class ObservabilityIT {
                 "herald_queue_max_events is the configured herald.queue.max-events"));
         checks.add(() -> assertEquals(1.0, sum(series, "herald_backplane_up"), 0.0, "the in-memory log is always up"));
         checks.add(() -> assertEquals(0.0, sum(series, "herald_backplane_lag_seconds"), 0.0, "no lag without a backplane"));
+        checks.add(() -> assertEquals(0.0, sum(series, "herald_draining"), 0.0, "the shared server is not draining"));
         for (Series one : series) {
             if (!one.name().startsWith("herald_")) {
                 continue;
@@ -422,6 +426,22 @@ class ObservabilityIT {
             }
         }
         return tests.stream();
+    }
+
+    /**
+     * The Grafana-managed alerts' Prometheus queries (grafana/provisioning/alerting, refId A). They return nothing
+     * while the budgets are fine, so only evaluation and the metrics they read are checked, as for the rules.
+     */
+    @TestFactory
+    @Order(11)
+    Stream<DynamicTest> everyGrafanaAlertQueryEvaluatesOnHeraldsMetrics() throws IOException {
+        fixture();
+        List<Query> queries = grafanaAlertQueries();
+        assertFalse(queries.isEmpty(), "no Grafana alert queries in " + ALERTING);
+        return queries.stream().map(query -> DynamicTest.dynamicTest(query.where(), () -> described(query.where(), () -> {
+            evaluate(query.expr());
+            assertReadsExportedMetrics(query.expr());
+        })));
     }
 
     @AfterAll
@@ -774,6 +794,26 @@ class ObservabilityIT {
                 if (target.containsKey("expr")) {
                     queries.add(new Query(dashboard.getString("uid") + " / " + panel.getString("title", "?") + " / "
                             + target.getString("refId", "?"), target.getString("expr")));
+                }
+            }
+        }
+        return queries;
+    }
+
+    /** Every Prometheus query of the Grafana alert rules (the datasource queries, not Grafana's expressions). */
+    @SuppressWarnings("unchecked")
+    static List<Query> grafanaAlertQueries() throws IOException {
+        List<Query> queries = new ArrayList<>();
+        for (Path file : files(ALERTING, ".yml")) {
+            Map<String, Object> document = new Yaml().load(Files.readString(file));
+            for (Map<String, Object> group : (List<Map<String, Object>>) document.getOrDefault("groups", List.of())) {
+                for (Map<String, Object> rule : (List<Map<String, Object>>) group.get("rules")) {
+                    for (Map<String, Object> data : (List<Map<String, Object>>) rule.get("data")) {
+                        if (DATASOURCE_UID.equals(data.get("datasourceUid"))) {
+                            queries.add(new Query("Grafana alert " + rule.get("title") + " / " + data.get("refId"),
+                                    (String) ((Map<String, Object>) data.get("model")).get("expr")));
+                        }
+                    }
                 }
             }
         }
