@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -52,22 +51,9 @@ class RedisClusterLogTest {
     private List<Event> node(String name) {
         RedisSettings settings = new RedisSettings(cluster.seeds(), null, Duration.ofMillis(500), 1_000,
                 Duration.ofMinutes(5), 100, 1L << 20, "cluster", name, RedisSettings.ReplicaWait.NONE, true);
-        RedisEventLog log = new RedisEventLog(settings);
-        logs.add(log);
-        List<Event> delivered = new CopyOnWriteArrayList<>();
-        log.deliverTo(new EventLog.Listener() {
-            @Override
-            public void deliver(Event event) {
-                delivered.add(event);
-            }
-
-            @Override
-            public void historyLost() {
-                // a fresh stream: nothing was lost
-            }
-        });
-        await(log::up, name + " reaches the cluster");
-        return delivered;
+        Delivered delivered = new Delivered();
+        logs.add(Delivered.start(settings, delivered));
+        return delivered.events;
     }
 
     private static String append(EventLog log, String body) {

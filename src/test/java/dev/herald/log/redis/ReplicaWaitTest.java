@@ -1,6 +1,5 @@
 package dev.herald.log.redis;
 
-import dev.herald.hub.Event;
 import dev.herald.hub.EventLog;
 import dev.herald.hub.HubException;
 import dev.herald.hub.Position;
@@ -16,9 +15,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,24 +63,7 @@ class ReplicaWaitTest {
         RedisSettings settings = new RedisSettings(master.uri(), null, Duration.ofSeconds(1), 1_000,
                 Duration.ofMinutes(5), 100, 1L << 20, "wait", "node-wait",
                 new RedisSettings.ReplicaWait(replicas, WAIT_TIMEOUT), false);
-        RedisEventLog started = new RedisEventLog(settings);
-        List<Event> delivered = new CopyOnWriteArrayList<>();
-        started.deliverTo(new EventLog.Listener() {
-            @Override
-            public void deliver(Event event) {
-                delivered.add(event);
-            }
-
-            @Override
-            public void historyLost() {
-                // a fresh stream: nothing was lost
-            }
-        });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!started.up()) {
-            assertTrue(System.nanoTime() < deadline, "the log reaches Redis");
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
+        RedisEventLog started = Delivered.start(settings, new Delivered());
         log = started;
         return started;
     }
