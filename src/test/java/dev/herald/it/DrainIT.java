@@ -76,9 +76,7 @@ class DrainIT {
     }
 
     private static double connections(HeraldServer server) {
-        Publisher metrics = new Publisher(server);
-        return metrics.metric("herald_connections{mp_scope=\"application\",transport=\"sse\"}")
-                + metrics.metric("herald_connections{mp_scope=\"application\",transport=\"ws\"}");
+        return new Publisher(server).connections();
     }
 
     /** @param wait drain with {@code ?wait=true} (as a preStop hook does): 200 only once every connection ended */

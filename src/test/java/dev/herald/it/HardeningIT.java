@@ -82,7 +82,7 @@ class HardeningIT extends DeployedHerald {
     }
 
     private double connections(String transport) {
-        return new Publisher(server()).metric("herald_connections{mp_scope=\"application\",transport=\"" + transport + "\"}");
+        return new Publisher(server()).connections(transport);
     }
 
     @Test

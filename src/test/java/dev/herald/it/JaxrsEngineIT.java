@@ -175,7 +175,6 @@ class JaxrsEngineIT extends DeployedHerald implements DeliveryContract, SlowCons
         HeraldServer server = server();
         Publisher publisher = new Publisher(server);
         String topic = unique("drop.many");
-        String connections = "herald_connections{mp_scope=\"application\",transport=\"sse\"}";
         String writeTimeouts = "herald_connections_closed_total{mp_scope=\"application\",reason=\"write-timeout\","
                 + "transport=\"sse\"}";
         double writeTimeoutsBefore = publisher.metric(writeTimeouts);
@@ -233,6 +232,6 @@ class JaxrsEngineIT extends DeployedHerald implements DeliveryContract, SlowCons
         } finally {
             stalled.forEach(StalledClient::close);
         }
-        Poll.until(() -> publisher.metric(connections) == 0, () -> "connection gauge " + connections + " back to 0");
+        Poll.until(() -> publisher.connections("sse") == 0, () -> "herald_connections of sse back to 0");
     }
 }

@@ -73,15 +73,10 @@ interface LimitsContract extends OnHerald {
         }
     }
 
-    private static double connections(Publisher metrics) {
-        return metrics.metric("herald_connections{mp_scope=\"application\",transport=\"sse\"}")
-                + metrics.metric("herald_connections{mp_scope=\"application\",transport=\"ws\"}");
-    }
-
     /** Closes the streams and waits until the server released them (a closed SSE client shows at the next heartbeat). */
     private static void closeAll(Publisher metrics, List<SseStream> open) {
         open.forEach(SseStream::close);
-        Poll.until(() -> connections(metrics) == 0, () -> "herald_connections back to 0 (is " + connections(metrics) + ")");
+        Poll.until(() -> metrics.connections() == 0, () -> "herald_connections back to 0 (is " + metrics.connections() + ")");
     }
 
     /**

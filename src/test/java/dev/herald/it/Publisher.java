@@ -46,4 +46,14 @@ public final class Publisher {
         }
         return 0;
     }
+
+    /** herald_connections of one transport ("sse" or "ws"). */
+    public double connections(String transport) {
+        return metric("herald_connections{mp_scope=\"application\",transport=\"" + transport + "\"}");
+    }
+
+    /** herald_connections of both transports. */
+    public double connections() {
+        return connections("sse") + connections("ws");
+    }
 }

@@ -102,9 +102,9 @@ interface SlowConsumerContract extends OnHerald {
             List<String> seen = slow.readUntil(message -> message.equals(StalledClient.END), 60_000);
             seen.stream().filter(message -> message.startsWith("close:")).forEach(close ->
                     assertTrue(close.startsWith("close:1013"), "a slow-consumer close frame says 1013: " + close));
-            String connections = "herald_connections{mp_scope=\"application\",transport=\"" + transport.label() + "\"}";
             fast.close();
-            Poll.until(() -> publisher.metric(connections) == 0, () -> "connection gauge " + connections + " back to 0");
+            Poll.until(() -> publisher.connections(transport.label()) == 0,
+                    () -> "herald_connections of " + transport.label() + " back to 0");
         }
     }
 
