@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>On a Redis Cluster (herald.redis.cluster) every key of the log shares one hash tag, so all its commands go
  * to the master of one slot: the connections are plain connections to that master, found through Lettuce's
- * cluster client, whose topology is refreshed periodically and on every (re)connect. They do not reconnect by
+ * cluster client, whose topology is read afresh on every (re)connect. They do not reconnect by
  * themselves: after a failover the master is elsewhere, so the log drops a failed connection and connects
  * again here ({@link #followsTopology()}), and an append that meets a moved slot is answered 503 meanwhile.
  */
