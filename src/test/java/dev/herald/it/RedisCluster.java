@@ -40,7 +40,8 @@ public final class RedisCluster implements AutoCloseable {
             RedisCluster cluster = new RedisCluster(masters);
             cluster.awaitOk();
             return cluster;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | AssertionError e) {
+            // AssertionError: the cluster never became ok (Poll); stop what was started either way
             masters.forEach(RedisServer::close);
             throw new IllegalStateException("cannot start the Redis Cluster", e);
         } catch (InterruptedException e) {
@@ -52,18 +53,8 @@ public final class RedisCluster implements AutoCloseable {
 
     /** Waits until every running node reports {@code cluster_state:ok}. */
     public void awaitOk() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!masters.stream().allMatch(master -> state(master).contains("cluster_state:ok"))) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the cluster did not become ok: " + state(masters.get(0)));
-            }
-            try {
-                Thread.sleep(50); // polling the nodes' own view: there is no event to await
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        Poll.until(() -> masters.stream().allMatch(master -> state(master).contains("cluster_state:ok")),
+                () -> "cluster_state:ok on every node; the first says " + state(masters.get(0)));
     }
 
     private static String state(RedisServer node) {
