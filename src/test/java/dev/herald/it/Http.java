@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One HTTP/1.1 client for the tests: no h2c upgrade attempts, which Grizzly answers inconsistently. */
 public final class Http {
@@ -17,6 +18,7 @@ public final class Http {
      * that stops answering would hold the whole build until CI's hard limit instead of failing one test.
      */
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+    private static final AtomicBoolean DUMPED = new AtomicBoolean();
 
     private Http() {
     }
@@ -30,11 +32,25 @@ public final class Http {
     public static HttpResponse<String> send(HttpRequest request) {
         try {
             return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.http.HttpTimeoutException e) {
+            timedOut(request);
+            throw new UncheckedIOException(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A server that did not answer in {@link #ANSWER_TIMEOUT} is a finding, not noise: the first time in a
+     * run, leave the servers' threads (what the request was waiting for) where {@code .ci/run} prints them.
+     */
+    private static void timedOut(HttpRequest request) {
+        if (DUMPED.compareAndSet(false, true)) {
+            ThreadDumps.write("timeout-" + request.method() + "-" + request.uri().getPath(), "TIMED OUT: "
+                    + request.method() + " " + request.uri() + " had no answer in " + ANSWER_TIMEOUT, Thread.currentThread());
         }
     }
 
