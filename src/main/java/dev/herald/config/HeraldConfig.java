@@ -203,7 +203,8 @@ public record HeraldConfig(
                 string(config, "herald.redis.key-prefix", "herald").trim(),
                 nodeId,
                 waitReplicas == 0 ? RedisSettings.ReplicaWait.NONE : new RedisSettings.ReplicaWait(waitReplicas, waitTimeout),
-                config.getOptionalValue("herald.redis.cluster", Boolean.class).orElse(false));
+                config.getOptionalValue("herald.redis.cluster", Boolean.class).orElse(false),
+                integer(config, "herald.redis.partitions", 1));
     }
 
     /** The secret in a file (a mounted Kubernetes or Docker secret), without a trailing newline. */

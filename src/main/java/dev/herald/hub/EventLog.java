@@ -25,8 +25,8 @@ import java.util.concurrent.CompletionStage;
  * <li><b>readAfter</b> returns the retained events of the given topics after a position, in delivery
  * order, including every event already handed to the listener (events not yet handed over may be
  * included too: the hub skips them by sequence, because they reach the subscriber live). Events replayed
- * carry the sequence they were (or will be) delivered with; events older than anything delivered on this
- * node carry sequences below every delivered one. When the log cannot continue from the position without
+ * carry the sequence they were (or will be) delivered with, or, when the log read them from its store rather
+ * than from what it keeps at hand (older than that), a sequence below every delivered one. When the log cannot continue from the position without
  * a gap for some topics (another epoch, a position older than what is retained, a position from the future,
  * a text it cannot parse) it names exactly those topics in {@link Replay#reset()} and returns everything it
  * retains of them. It may fail with {@link HubException.Reason#BACKPLANE_UNAVAILABLE}.</li>
@@ -79,6 +79,16 @@ public interface EventLog extends AutoCloseable {
     Position position(String text);
 
     boolean up();
+
+    /** How many partitions the log spreads its topics over, each with its own {@link #up(int)}. */
+    default int partitions() {
+        return 1;
+    }
+
+    /** Whether the log accepts and delivers the events of one partition's topics. */
+    default boolean up(int partition) {
+        return up();
+    }
 
     /** Null if the log knows nothing of the topic. */
     TopicHistory describe(String topic);

@@ -325,9 +325,19 @@ public final class Hub implements AutoCloseable {
         return log.lagSeconds();
     }
 
-    /** True while the hub runs and its log accepts and delivers events. */
+    /** True while the hub runs and its log accepts and delivers events (of at least one partition). */
     public boolean backplaneUp() {
         return !closed && log.up();
+    }
+
+    /** How many partitions the log has (1 but for a partitioned Redis log). */
+    public int backplanePartitions() {
+        return log.partitions();
+    }
+
+    /** True while the hub runs and its log accepts and delivers the events of this partition's topics. */
+    public boolean backplaneUp(int partition) {
+        return !closed && log.up(partition);
     }
 
     // ---------------------------------------------------------------- housekeeping

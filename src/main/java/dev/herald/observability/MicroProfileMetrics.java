@@ -83,8 +83,12 @@ final class MicroProfileMetrics implements HeraldMetrics {
         registry.gauge(meta("herald_history_bytes", "Bytes retained for resume"), hub, Hub::retainedBytes);
         registry.gauge(meta("herald_queue_max_events", "Per-subscriber queue bound"), hub,
                 h -> h.settings().queueMaxEvents());
-        registry.gauge(meta("herald_backplane_up", "1 while the event log accepts and delivers events"), hub,
-                h -> h.backplaneUp() ? 1 : 0);
+        for (int partition = 0; partition < hub.backplanePartitions(); partition++) {
+            int index = partition;
+            registry.gauge(meta("herald_backplane_up", "1 while the event log accepts and delivers the events of"
+                    + " this partition's topics"), hub, h -> h.backplaneUp(index) ? 1 : 0,
+                    new Tag("partition", Integer.toString(index)));
+        }
         registry.gauge(meta("herald_backplane_lag_seconds",
                 "Seconds from an append to this node reading it, for the newest event read (0 when caught up)"), hub,
                 Hub::backplaneLagSeconds);

@@ -106,8 +106,14 @@ final class OpenTelemetryMetrics implements HeraldMetrics {
         gauge("herald_history_events", "Events retained for resume", ignored -> hub.retainedEvents(), hub);
         gauge("herald_history_bytes", "Bytes retained for resume", ignored -> hub.retainedBytes(), hub);
         gauge("herald_queue_max_events", "Per-subscriber queue bound", ignored -> hub.settings().queueMaxEvents(), hub);
-        gauge("herald_backplane_up", "1 while the event log accepts and delivers events",
-                ignored -> hub.backplaneUp() ? 1 : 0, hub);
+        meter.gaugeBuilder("herald_backplane_up")
+                .setDescription("1 while the event log accepts and delivers the events of this partition's topics")
+                .buildWithCallback(m -> {
+                    for (int partition = 0; partition < hub.backplanePartitions(); partition++) {
+                        m.record(hub.backplaneUp(partition) ? 1 : 0,
+                                Attributes.of(AttributeKey.stringKey("partition"), Integer.toString(partition)));
+                    }
+                });
         gauge("herald_backplane_lag_seconds",
                 "Seconds from an append to this node reading it, for the newest event read (0 when caught up)",
                 ignored -> hub.backplaneLagSeconds(), hub);

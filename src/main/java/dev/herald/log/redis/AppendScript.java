@@ -2,7 +2,6 @@ package dev.herald.log.redis;
 
 import dev.herald.hub.EventLog;
 import dev.herald.hub.HubException;
-import dev.herald.hub.Position;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -25,7 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * a Redis that does not know it yet (restarted, failed over) gets the text once (EVAL).
  */
 final class AppendScript {
-    private static final String TEXT = load();
+    private static final String TEXT = load("append.lua");
     private static final String SHA = sha1Hex(TEXT);
 
     private final RedisSettings settings;
@@ -34,10 +33,12 @@ final class AppendScript {
         this.settings = settings;
     }
 
-    CompletableFuture<Position> run(RedisAsyncCommands<String, String> redis, EventLog.Append append) {
+    /** Appends to the partition on its master; completes with the entry's position in the partition's stream. */
+    CompletableFuture<RedisPosition> run(RedisAsyncCommands<String, String> redis, Partition partition,
+                                         EventLog.Append append) {
         String[] keys = append.idempotencyKey() == null
-                ? new String[] {settings.streamKey(), settings.metaKey()}
-                : new String[] {settings.streamKey(), settings.metaKey(), idempotencyKey(append)};
+                ? new String[] {partition.streamKey(), partition.metaKey()}
+                : new String[] {partition.streamKey(), partition.metaKey(), idempotencyKey(partition, append)};
         long deadline = System.currentTimeMillis() + settings.timeout().toMillis();
         String[] args = {newEpoch(), Long.toString(settings.streamMaxEvents()),
                 Long.toString(settings.maxAge().toMillis()), Long.toString(deadline), StreamEntries.FORMAT,
@@ -49,7 +50,7 @@ final class AppendScript {
                 .exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
                         ? redis.<List<Object>>eval(TEXT, ScriptOutputType.MULTI, keys, args).toCompletableFuture()
                         : CompletableFuture.failedFuture(failure));
-        CompletableFuture<Position> stored = reply.thenApply(result -> positionOf(result, append));
+        CompletableFuture<RedisPosition> stored = reply.thenApply(result -> positionOf(result, append));
         RedisSettings.ReplicaWait wait = settings.replicaWait();
         return wait.replicas() == 0 ? stored : stored.thenCompose(position -> replicated(redis, wait, position));
     }
@@ -59,8 +60,8 @@ final class AppendScript {
      * far, this append included (a duplicate's original too, so a retry after a timeout waits again). The
      * connection is shared by this node's publishes, so they wait in turn: WAIT holds the connection.
      */
-    private static CompletableFuture<Position> replicated(RedisAsyncCommands<String, String> redis,
-                                                          RedisSettings.ReplicaWait wait, Position position) {
+    private static CompletableFuture<RedisPosition> replicated(RedisAsyncCommands<String, String> redis,
+                                                               RedisSettings.ReplicaWait wait, RedisPosition position) {
         return redis.waitForReplication(wait.replicas(), wait.timeout().toMillis()).toCompletableFuture()
                 .thenApply(acknowledged -> {
                     if (acknowledged < wait.replicas()) {
@@ -73,7 +74,7 @@ final class AppendScript {
                 });
     }
 
-    private static Position positionOf(List<Object> result, EventLog.Append append) {
+    private static RedisPosition positionOf(List<Object> result, EventLog.Append append) {
         String outcome = (String) result.get(0);
         switch (outcome) {
             case "ok":
@@ -96,13 +97,13 @@ final class AppendScript {
     }
 
     /** Scoped to topic and key; hashed so that any key (length, bytes) makes a short, safe Redis key. */
-    private String idempotencyKey(EventLog.Append append) {
+    private static String idempotencyKey(Partition partition, EventLog.Append append) {
         byte[] digest = sha256((append.topic() + '\n' + append.idempotencyKey()).getBytes(StandardCharsets.UTF_8));
-        return settings.idempotencyKeyPrefix() + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        return partition.idempotencyKeyPrefix() + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     }
 
     /** The epoch a stream gets if this append creates it: 8 random base-36 characters. */
-    private static String newEpoch() {
+    static String newEpoch() {
         StringBuilder epoch = new StringBuilder(8);
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int i = 0; i < 8; i++) {
@@ -123,14 +124,15 @@ final class AppendScript {
         return value == null ? "" : value;
     }
 
-    private static String load() {
-        try (InputStream in = AppendScript.class.getResourceAsStream("append.lua")) {
+    /** A Lua script next to this class. */
+    static String load(String name) {
+        try (InputStream in = AppendScript.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("append.lua is missing from the WAR");
+                throw new IllegalStateException(name + " is missing from the WAR");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read append.lua", e);
+            throw new IllegalStateException("cannot read " + name, e);
         }
     }
 

@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The entries this node read most recently, in stream order, bounded by count and bytes: a resume from a
- * position at or after {@link #floor} is answered from here without a Redis round trip, so a reconnect storm
- * (every client of a failed node arriving at once) does not become a storm of XRANGEs. The reader adds under
- * the lock; resumes read under it; neither holds it across anything slow.
+ * The entries this node delivered most recently, in delivery order, bounded by count and bytes, with the node's
+ * read position over all partitions: a resume whose every partition is at or after {@link #floor} is answered
+ * from here without a Redis round trip, so a reconnect storm (every client of a failed node arriving at once)
+ * does not become a storm of XRANGEs. The delivery thread adds under the lock; resumes read under it; neither
+ * holds it across anything slow.
  */
 final class RecentEntries {
     private final int maxEvents;
@@ -24,34 +25,41 @@ final class RecentEntries {
     /** Entries per topic in the ring: at most one key per entry, so bounded like the ring. */
     private final HashMap<String, Integer> perTopic = new HashMap<>();
     private long bytes;
-    /** Everything after this position (of {@link #epoch}) that this node read is in the ring. */
-    private RedisPosition floor;
-    /** The newest entry read, or the floor when none. */
-    private RedisPosition newest;
+    /** Every entry this node delivered after this vector is in the ring (null entries: not read yet). */
+    private RedisPosition[] floor;
+    /** The node's read position: the newest delivered entry's cursor, or the floor when none. */
+    private RedisPosition[] newest;
+    /** Each partition's epoch as read, null where not known yet. */
+    private String[] epochs;
 
-    RecentEntries(int maxEvents, long maxBytes) {
+    RecentEntries(int partitions, int maxEvents, long maxBytes) {
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
+        this.floor = new RedisPosition[partitions];
+        this.newest = new RedisPosition[partitions];
+        this.epochs = new String[partitions];
     }
 
-    /** Starts over in an epoch, from a position the node reads after. */
-    void restart(RedisPosition from) {
+    /** Starts over from a read position (a partition started, or changed its epoch): older resumes need Redis. */
+    void restart(RedisPosition[] vector, String[] partitionEpochs) {
         lock.lock();
         try {
             events.clear();
             perTopic.clear();
             bytes = 0;
-            floor = from;
-            newest = from;
+            floor = vector.clone();
+            newest = vector.clone();
+            epochs = partitionEpochs.clone();
         } finally {
             lock.unlock();
         }
     }
 
+    /** Adds a delivered event; its position is the node's {@link Cursor} at it. */
     void add(Event event) {
         lock.lock();
         try {
-            newest = (RedisPosition) event.position();
+            newest = ((Cursor) event.position()).parts();
             if (maxEvents == 0) {
                 floor = newest;
                 return;
@@ -63,61 +71,72 @@ final class RecentEntries {
                 Event evicted = events.pollFirst();
                 perTopic.computeIfPresent(evicted.topic(), (topic, count) -> count == 1 ? null : count - 1);
                 bytes -= evicted.sizeBytes();
-                floor = (RedisPosition) evicted.position();
+                floor = ((Cursor) evicted.position()).parts();
             }
         } finally {
             lock.unlock();
         }
     }
 
-    /** What a resume from {@code after} gets from the ring: null if the ring does not reach back that far. */
-    List<Event> after(RedisPosition after, String[] topics) {
+    /**
+     * What the ring holds for a resume, taken at one instant: the floor and read position then, and the ring's
+     * events of these topics after {@code from} in their partition (every one of the partition where
+     * {@code from} has null), in delivery order.
+     */
+    record Slice(RedisPosition[] floor, RedisPosition[] newest, String[] epochs, List<Event> events) {
+    }
+
+    Slice after(RedisPosition[] from, String[] topics) {
+        int partitions = from.length;
+        // walked from the newest: once an event of a partition is at or before its start, so are all earlier ones
+        boolean[] touched = new boolean[partitions];
+        int open = 0;
+        for (String topic : topics) {
+            int partition = PartitionTags.of(topic, partitions);
+            if (!touched[partition]) {
+                touched[partition] = true;
+                open++;
+            }
+        }
         lock.lock();
         try {
-            if (floor == null || !floor.epoch().equals(after.epoch()) || after.compareTo(floor) < 0
-                    || after.compareTo(newest) > 0) {
-                return null;
-            }
             List<Event> found = new ArrayList<>();
-            for (Iterator<Event> it = events.descendingIterator(); it.hasNext(); ) {
+            for (Iterator<Event> it = events.descendingIterator(); it.hasNext() && open > 0; ) {
                 Event event = it.next();
-                if (((RedisPosition) event.position()).compareTo(after) <= 0) {
-                    break;
+                Cursor cursor = (Cursor) event.position();
+                int partition = cursor.own();
+                RedisPosition start = from[partition];
+                if (!touched[partition]) {
+                    continue;
                 }
-                if (contains(topics, event.topic())) {
+                if (start != null && cursor.ownPart().compareTo(start) <= 0) {
+                    touched[partition] = false;
+                    open--;
+                } else if (contains(topics, event.topic())) {
                     found.add(event);
                 }
             }
             Collections.reverse(found);
-            return found;
+            return new Slice(floor.clone(), newest.clone(), epochs.clone(), found);
         } finally {
             lock.unlock();
         }
     }
 
-    /** The ring's events of these topics, if it holds every entry from {@code streamFloor} (the oldest retained) on. */
-    List<Event> allSince(RedisPosition streamFloor, String[] topics) {
+    String[] epochs() {
         lock.lock();
         try {
-            if (floor == null || !floor.epoch().equals(streamFloor.epoch()) || floor.compareTo(streamFloor) >= 0) {
-                return null;
-            }
-            List<Event> found = new ArrayList<>();
-            for (Event event : events) {
-                if (contains(topics, event.topic())) {
-                    found.add(event);
-                }
-            }
-            return found;
+            return epochs.clone();
         } finally {
             lock.unlock();
         }
     }
 
-    RedisPosition newest() {
+    /** The node's read position in a partition, null before it was read. */
+    RedisPosition newest(int partition) {
         lock.lock();
         try {
-            return newest;
+            return newest[partition];
         } finally {
             lock.unlock();
         }

@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * disconnected, at most {@link #MAX_PENDING} wait for an answer, each for at most herald.redis.timeout, and
  * reconnects back off with full jitter (100 ms to 5 s) so a fleet of nodes does not reconnect in step.
  *
- * <p>On a Redis Cluster (herald.redis.cluster) every key of the log shares one hash tag, so all its commands go
- * to the master of one slot: the connections are plain connections to that master, found through Lettuce's
+ * <p>On a Redis Cluster (herald.redis.cluster) every key of a partition shares one hash tag, so all its commands
+ * go to the master of one slot: the connections are plain connections to that master, found through Lettuce's
  * cluster client, whose topology is read afresh on every (re)connect. They do not reconnect by
  * themselves: after a failover the master is elsewhere, so the log drops a failed connection and connects
  * again here ({@link #followsTopology()}), and an append that meets a moved slot is answered 503 meanwhile.
@@ -84,19 +84,19 @@ final class RedisConnections implements AutoCloseable {
     }
 
     /**
-     * A new connection (on a cluster: to the master that serves the log's slot now); throws (a RedisException)
-     * when Redis cannot be reached within the timeout or no master serves the slot.
+     * A new connection for a partition (on a cluster: to the master that serves its slot now); throws (a
+     * RedisException) when Redis cannot be reached within the timeout or no master serves the slot.
      */
-    StatefulRedisConnection<String, String> connect() {
+    StatefulRedisConnection<String, String> connect(Partition partition) {
         if (cluster == null) {
             return client.connect();
         }
         cluster.refreshPartitions();
-        int slot = SlotHash.getSlot(settings.streamKey());
+        int slot = SlotHash.getSlot(partition.streamKey());
         RedisClusterNode master = cluster.getPartitions().getMasterBySlot(slot);
         if (master == null || master.getUri() == null) {
             throw new RedisConnectionException("no master of the Redis Cluster at " + describe() + " serves slot "
-                    + slot + " of " + settings.streamKey());
+                    + slot + " of " + partition.streamKey());
         }
         return client.connect(RedisUris.node(uris.get(0), master.getUri().getHost(), master.getUri().getPort()));
     }

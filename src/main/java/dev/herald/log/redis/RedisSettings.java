@@ -17,10 +17,18 @@ import java.time.Duration;
  * @param nodeId         this node's name (client name in Redis, lease holder)
  * @param replicaWait    how many replicas must confirm each append, and how long to wait for them
  * @param cluster        herald.redis.cluster: the URIs are seeds of a Redis Cluster, whose topology is followed
+ * @param partitions     herald.redis.partitions: how many streams the log spreads its topics over (1: one stream)
  */
 public record RedisSettings(String uri, char[] password, Duration timeout, long streamMaxEvents, Duration maxAge,
                             int ringMaxEvents, long ringMaxBytes, String keyPrefix, String nodeId,
-                            ReplicaWait replicaWait, boolean cluster) {
+                            ReplicaWait replicaWait, boolean cluster, int partitions) {
+
+    public RedisSettings {
+        if (partitions < 1 || partitions > PartitionTags.MAX_PARTITIONS) {
+            throw new IllegalArgumentException("herald.redis.partitions must be 1 to " + PartitionTags.MAX_PARTITIONS
+                    + ", not " + partitions);
+        }
+    }
 
     /**
      * herald.redis.wait-replicas / herald.redis.wait-timeout: after each append, {@code WAIT replicas timeout}.
@@ -40,29 +48,18 @@ public record RedisSettings(String uri, char[] password, Duration timeout, long 
         }
     }
 
-    /**
-     * Hash tags of the stream partitions: every key of one partition carries the same tag, so the append script
-     * touches one cluster slot. One stream (one partition) for now; the table only ever grows at its end, so a
-     * node of a later release finds the same keys.
-     */
-    private static final String[] PARTITION_TAGS = {"{h0}"};
-
-    String streamKey() {
-        return keyPrefix + ':' + PARTITION_TAGS[0] + ":stream";
+    Partition partition(int index) {
+        return Partition.of(keyPrefix, index);
     }
 
-    /** Hash with the stream's epoch and the format of its entries. */
-    String metaKey() {
-        return keyPrefix + ':' + PARTITION_TAGS[0] + ":meta";
+    /** The partition count the deployment was started with; a node configured with another one refuses to start. */
+    String partitionsKey() {
+        return keyPrefix + ':' + PartitionTags.tag(0) + ":partitions";
     }
 
-    String idempotencyKeyPrefix() {
-        return keyPrefix + ':' + PARTITION_TAGS[0] + ":idem:";
-    }
-
-    /** In the stream's slot: on a Redis Cluster every command of the log goes to that one master. */
+    /** In partition 0's slot, with the control entries (revocations) and the partition count. */
     String leaseKey(String lease) {
-        return keyPrefix + ':' + PARTITION_TAGS[0] + ":lease:" + lease;
+        return keyPrefix + ':' + PartitionTags.tag(0) + ":lease:" + lease;
     }
 
     /** Never prints the password. */
@@ -70,6 +67,6 @@ public record RedisSettings(String uri, char[] password, Duration timeout, long 
     public String toString() {
         return "RedisSettings[uri=" + RedisUris.redact(uri) + ", timeout=" + timeout + ", streamMaxEvents="
                 + streamMaxEvents + ", maxAge=" + maxAge + ", ringMaxEvents=" + ringMaxEvents + ", keyPrefix="
-                + keyPrefix + ", nodeId=" + nodeId + ", replicaWait=" + replicaWait + ", cluster=" + cluster + "]";
+                + keyPrefix + ", nodeId=" + nodeId + ", replicaWait=" + replicaWait + ", cluster=" + cluster + ", partitions=" + partitions + "]";
     }
 }

@@ -1,14 +1,13 @@
 package dev.herald.log.redis;
 
-import dev.herald.hub.Event;
 import io.lettuce.core.StreamMessage;
 
 import java.util.Map;
 
 /**
- * The layout of one stream entry and its translation into an {@link Event}. Every entry carries its format
- * ({@code v}); a node meets entries of a format it does not know during a rolling upgrade, and refuses them
- * (and says so) rather than misreading them.
+ * The layout of one stream entry and its translation into a read that the delivery turns into an event. Every
+ * entry carries its format ({@code v}); a node meets entries of a format it does not know during a rolling
+ * upgrade, and refuses them (and says so) rather than misreading them.
  */
 final class StreamEntries {
     /** The entry format this release writes and reads. */
@@ -23,27 +22,15 @@ final class StreamEntries {
     static final String KIND = "k";
     static final String SUBJECT = "s";
     static final String REVOKE = "revoke";
-    /** Bits of a stream id's sequence part in an event's delivery sequence (a million entries per ms). */
-    private static final int SEQ_BITS = 20;
+    /** Kind of the entry start.lua writes when it creates a partition's stream: no event. */
+    static final String START = "start";
 
     private StreamEntries() {
     }
 
-    /**
-     * The epoch this node reads and the offset that keeps delivery sequences increasing across epochs: an
-     * event's sequence is {@code (millis << 20 | seq) + offset}, so a replay computes the same sequence the
-     * reader delivered (or will deliver) the entry with.
-     */
-    record Epoch(String name, long offset) {
-        long sequenceOf(RedisPosition position) {
-            return ((position.millis() << SEQ_BITS) | Math.min(position.seq(), (1L << SEQ_BITS) - 1)) + offset;
-        }
-
-        /** The same stream positions, continuing after {@code lastSequence} in another epoch. */
-        static Epoch following(String name, long lastSequence, RedisPosition first) {
-            long plain = new Epoch(name, 0).sequenceOf(first);
-            return new Epoch(name, Math.max(0, lastSequence + 1 - plain));
-        }
+    /** Whether an entry is a control entry of this format (revoke, start), which no subscriber receives. */
+    static boolean isControl(Map<String, String> body, String kind) {
+        return kind.equals(body.get(KIND)) && FORMAT.equals(body.get(VERSION));
     }
 
     /** Why an entry cannot become an event, or null if it can. */
@@ -62,14 +49,14 @@ final class StreamEntries {
         return message.getBody().get(EPOCH);
     }
 
-    /** The entry as an event of {@code epoch}; check {@link #problemWith} first. */
-    static Event toEvent(StreamMessage<String, String> message, Epoch epoch, long nowMillis, long nowNanos) {
+    /** The entry as a read of partition {@code epoch}'s stream; check {@link #problemWith} first. */
+    static MergedDelivery.Read toRead(StreamMessage<String, String> message, String epoch, long nowMillis, long nowNanos) {
         Map<String, String> body = message.getBody();
-        RedisPosition position = RedisPosition.ofStreamId(epoch.name(), message.getId());
+        RedisPosition position = RedisPosition.ofStreamId(epoch, message.getId());
         long appendedMillis = position.millis();
         // delivery latency is measured from the append, which happened on Redis's clock (the node's, if in sync)
         long publishedNanos = nowNanos - Math.max(0, nowMillis - appendedMillis) * 1_000_000L;
-        return new Event(epoch.sequenceOf(position), position, body.get(TOPIC), body.get(DATA),
-                body.get(CONFLATION_KEY), body.get(TRACE_PARENT), publishedNanos, appendedMillis);
+        return new MergedDelivery.Read(position, body.get(TOPIC), body.get(DATA), body.get(CONFLATION_KEY),
+                body.get(TRACE_PARENT), publishedNanos, appendedMillis);
     }
 }

@@ -2,81 +2,74 @@ package dev.herald.log.redis;
 
 import dev.herald.hub.Event;
 import dev.herald.hub.EventLog;
-import dev.herald.hub.Signal;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * History read from the stream itself, for resumes from further back than this node's ring and for topic
- * descriptions. Whether a position can be continued without a gap comes from {@code XINFO STREAM}'s
- * {@code max-deleted-entry-id} (Redis 7): when trimming removed anything after the position, the resume is
- * a reset. Retention is per stream, so a gap is reported for every topic of the request.
+ * History read from a partition's stream itself, for resumes from further back than this node's ring and for
+ * topic descriptions. Whether a position can be continued without a gap comes from {@code XINFO STREAM}'s
+ * {@code max-deleted-entry-id} (Redis 7): when trimming removed anything after the position, the resume is a
+ * reset. Retention is per stream, so a gap is reported for every topic of the partition in the request.
  */
 final class StreamHistory {
     private static final int PAGE = 1_000;
 
     private final RedisSettings settings;
-    private final RecentEntries ring;
 
-    StreamHistory(RedisSettings settings, RecentEntries ring) {
+    StreamHistory(RedisSettings settings) {
         this.settings = settings;
-        this.ring = ring;
     }
 
     /** What the stream retains and deleted, as far as a resume needs it (ids as Redis prints them). */
     private record Retained(long length, String firstId, String maxDeletedId, String lastGeneratedId) {
     }
 
-    EventLog.Replay after(StatefulRedisConnection<String, String> connection, StreamEntries.Epoch epoch,
-                          RedisPosition from, String[] topics) {
-        RedisCommands<String, String> redis = connection.sync();
-        Retained retained = retained(redis);
-        if (retained == null || trimmedAfter(retained, from)) {
-            return everything(connection, epoch, topics);
-        }
-        return new EventLog.Replay(null, read(redis, epoch, "(" + from.streamId(), topics));
+    /** Entries read for a resume; {@code gap} when the resume could not continue from its position. */
+    record Part(boolean gap, List<MergedDelivery.Read> reads) {
     }
 
-    /** Everything the stream retains of these topics, preceded by a reset for all of them. */
-    EventLog.Replay everything(StatefulRedisConnection<String, String> connection, StreamEntries.Epoch epoch,
-                               String[] topics) {
-        RedisCommands<String, String> redis = connection.sync();
-        Retained retained = retained(redis);
-        List<Event> events = List.of();
-        if (retained != null) {
-            List<Event> recent = retained.firstId == null || retained.length == 0 ? null
-                    : ring.allSince(RedisPosition.ofStreamId(epoch.name(), retained.firstId), topics);
-            events = recent != null ? recent : read(redis, epoch, "-", topics);
+    /**
+     * The partition's entries of these topics after {@code from} (null: everything retained, a reset) up to and
+     * including {@code to}, where this node's ring takes over. A position trimmed away reads everything, as a gap.
+     */
+    Part read(RedisCommands<String, String> redis, Partition partition, String epoch, RedisPosition from,
+              RedisPosition to, String[] topics) {
+        boolean gap = from == null;
+        String start = "-";
+        if (from != null) {
+            Retained retained = retained(redis, partition);
+            if (retained == null) {
+                return new Part(true, List.of());
+            }
+            gap = trimmedAfter(retained, from);
+            start = gap ? "-" : "(" + from.streamId();
         }
-        String oldest = events.isEmpty() ? null : events.get(0).id();
-        return new EventLog.Replay(new Signal.Reset(List.of(topics), oldest), events);
+        return new Part(gap, to == null ? List.of() : read(redis, partition, epoch, start, to.streamId(), topics));
     }
 
-    EventLog.TopicHistory describe(StatefulRedisConnection<String, String> connection, String topic) {
-        RedisCommands<String, String> redis = connection.sync();
-        String epoch = redis.hget(settings.metaKey(), "epoch");
-        String last = null;
-        String oldest = null;
+    EventLog.TopicHistory describe(RedisCommands<String, String> redis, Partition partition, String topic) {
+        String epoch = redis.hget(partition.metaKey(), "epoch");
+        RedisPosition last = null;
+        RedisPosition oldest = null;
         int count = 0;
         long bytes = 0;
         String before = "+";
         long budget = settings.streamMaxEvents() * 2 + PAGE;
         while (budget > 0) {
-            List<StreamMessage<String, String>> page = redis.xrevrange(settings.streamKey(),
+            List<StreamMessage<String, String>> page = redis.xrevrange(partition.streamKey(),
                     Range.create("-", before), Limit.from(PAGE));
             for (StreamMessage<String, String> message : page) {
                 if (topic.equals(message.getBody().get(StreamEntries.TOPIC)) && epoch != null
                         && epoch.equals(StreamEntries.epochOf(message))) {
-                    String id = RedisPosition.ofStreamId(epoch, message.getId()).id();
-                    last = last == null ? id : last;
-                    oldest = id;
+                    RedisPosition position = RedisPosition.ofStreamId(epoch, message.getId());
+                    last = last == null ? position : last;
+                    oldest = position;
                     count++;
                     bytes += Event.sizeOf(topic, message.getBody().getOrDefault(StreamEntries.DATA, ""));
                 }
@@ -87,27 +80,26 @@ final class StreamHistory {
             before = "(" + page.get(page.size() - 1).getId();
             budget -= page.size();
         }
-        return count == 0 ? null : new EventLog.TopicHistory(last, count, bytes, oldest);
+        int partitions = settings.partitions();
+        return count == 0 ? null : new EventLog.TopicHistory(Cursor.single(partitions, partition.index(), last).id(),
+                count, bytes, Cursor.single(partitions, partition.index(), oldest).id());
     }
 
-    /** Entries of the epoch and topics from {@code start} (inclusive, or exclusive with '(') up to what this node read. */
-    private List<Event> read(RedisCommands<String, String> redis, StreamEntries.Epoch epoch, String start,
-                             String[] topics) {
-        RedisPosition newest = ring.newest();
-        String end = newest == null || !newest.epoch().equals(epoch.name()) ? "+" : newest.streamId();
-        List<Event> events = new ArrayList<>();
+    /** Entries of the epoch and topics from {@code start} (inclusive, or exclusive with '(') up to {@code end}. */
+    private List<MergedDelivery.Read> read(RedisCommands<String, String> redis, Partition partition, String epoch,
+                                           String start, String end, String[] topics) {
+        List<MergedDelivery.Read> reads = new ArrayList<>();
         long nowMillis = System.currentTimeMillis();
         long nowNanos = System.nanoTime();
         String from = start;
         long budget = settings.streamMaxEvents() * 2 + PAGE;
         while (budget > 0) {
-            List<StreamMessage<String, String>> page = redis.xrange(settings.streamKey(), Range.create(from, end),
+            List<StreamMessage<String, String>> page = redis.xrange(partition.streamKey(), Range.create(from, end),
                     Limit.from(PAGE));
             for (StreamMessage<String, String> message : page) {
-                if (StreamEntries.problemWith(message.getBody()) == null
-                        && epoch.name().equals(StreamEntries.epochOf(message))
+                if (StreamEntries.problemWith(message.getBody()) == null && epoch.equals(StreamEntries.epochOf(message))
                         && RecentEntries.contains(topics, message.getBody().get(StreamEntries.TOPIC))) {
-                    events.add(StreamEntries.toEvent(message, epoch, nowMillis, nowNanos));
+                    reads.add(StreamEntries.toRead(message, epoch, nowMillis, nowNanos));
                 }
             }
             if (page.size() < PAGE) {
@@ -116,7 +108,7 @@ final class StreamHistory {
             from = "(" + page.get(page.size() - 1).getId();
             budget -= page.size();
         }
-        return events;
+        return reads;
     }
 
     /**
@@ -137,10 +129,10 @@ final class StreamHistory {
     }
 
     /** Null when the stream does not exist. */
-    private Retained retained(RedisCommands<String, String> redis) {
+    private static Retained retained(RedisCommands<String, String> redis, Partition partition) {
         List<Object> info;
         try {
-            info = redis.xinfoStream(settings.streamKey());
+            info = redis.xinfoStream(partition.streamKey());
         } catch (RedisCommandExecutionException e) {
             if (String.valueOf(e.getMessage()).contains("no such key")) {
                 return null;

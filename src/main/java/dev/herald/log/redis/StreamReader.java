@@ -1,9 +1,8 @@
 package dev.herald.log.redis;
 
-import dev.herald.hub.Event;
-import dev.herald.hub.EventLog;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -11,64 +10,74 @@ import io.lettuce.core.api.sync.RedisCommands;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * This node's reader of the stream: one thread with its own connection (blocking reads on a shared connection
- * would stall every other command behind them), reading with {@code XREAD BLOCK} from its cursor and handing
- * each entry to the hub in stream order. The same loop catches up after an outage: it simply continues from
- * the cursor. It notices a recreated stream (another epoch) from the entries' epoch, and from the meta hash
- * when the new stream's ids lie below the cursor.
+ * This node's reader of one partition's stream: one thread with its own connection (blocking reads on a shared
+ * connection would stall every other command behind them), reading with {@code XREAD BLOCK} from its cursor and
+ * handing the entries to the {@link MergedDelivery} in stream order. The same loop catches up after an outage:
+ * it simply continues from the cursor. It notices a recreated stream (another epoch) from the entries' epoch,
+ * and from the meta hash when the new stream's ids lie below the cursor. It also holds the partition's shared
+ * connection, which appends to the partition use.
  */
 final class StreamReader implements Runnable {
     private static final System.Logger LOG = System.getLogger(StreamReader.class.getName());
     private static final int BATCH = 1_000;
     private static final long EPOCH_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final String START_SCRIPT = AppendScript.load("start.lua");
 
     private final RedisSettings settings;
+    private final Partition partition;
     private final RedisConnections connections;
-    private final RecentEntries ring;
     private final BackplaneHealth health;
-    private final EventLog.Listener listener;
+    private final MergedDelivery delivery;
+    private final PartitionCount partitionCount;
     private final Duration block;
-    private final ReentrantLock progressLock = new ReentrantLock();
-    private final Condition progressed = progressLock.newCondition();
     private volatile boolean stopping;
     private volatile Thread thread;
     private volatile StatefulRedisConnection<String, String> connection;
-    /** The connection every other command shares (appends, replays, leases); made here, used by the log. */
+    /** The connection every other command of this partition shares (appends, replays); used by the log. */
     private volatile StatefulRedisConnection<String, String> commands;
-    /** The epoch read now; null before Redis was first reached or while no stream exists. */
-    private volatile StreamEntries.Epoch epoch;
+    /** The epoch read now; null before Redis was first reached. */
+    private volatile String epoch;
     private volatile double lagSeconds;
     private boolean initialized;
     private String cursor = "0-0";
-    private long lastSequence;
     private long lastEpochCheckNanos;
     private long unreadable;
 
-    StreamReader(RedisSettings settings, RedisConnections connections, RecentEntries ring, BackplaneHealth health,
-                 EventLog.Listener listener) {
+    StreamReader(RedisSettings settings, Partition partition, RedisConnections connections, BackplaneHealth health,
+                 MergedDelivery delivery, PartitionCount partitionCount) {
         this.settings = settings;
+        this.partitionCount = partitionCount;
+        this.partition = partition;
         this.connections = connections;
-        this.ring = ring;
         this.health = health;
-        this.listener = listener;
+        this.delivery = delivery;
         this.block = RedisUris.blockTime(settings.timeout());
     }
 
     void start() {
-        Thread reader = new Thread(this, "herald-redis-reader");
+        Thread reader = new Thread(this, "herald-redis-reader-" + partition.index());
         reader.setDaemon(true);
         thread = reader;
         reader.start();
     }
 
-    StreamEntries.Epoch epoch() {
+    Partition partition() {
+        return partition;
+    }
+
+    BackplaneHealth health() {
+        return health;
+    }
+
+    /** The epoch read now, or null until Redis was first reached. */
+    String epoch() {
         return epoch;
     }
 
@@ -87,11 +96,11 @@ final class StreamReader implements Runnable {
         while (!stopping) {
             try {
                 if (connection == null) {
-                    connection = connections.connect();
+                    connection = connections.connect(partition);
                 }
                 if (commands == null || (connections.followsTopology() && !commands.isOpen())) {
                     // a cluster's connections do not reconnect by themselves (RedisConnections)
-                    commands = connections.connect();
+                    commands = connections.connect(partition);
                 }
                 RedisCommands<String, String> redis = connection.sync();
                 if (!initialized) {
@@ -100,6 +109,8 @@ final class StreamReader implements Runnable {
                 poll(redis);
                 health.readerUp();
                 backoffMillis = 100;
+            } catch (InterruptedException e) {
+                break;
             } catch (RuntimeException | LinkageError e) {
                 // a LinkageError too: a reader that died would leave the node silently without events
                 if (stopping) {
@@ -117,26 +128,29 @@ final class StreamReader implements Runnable {
         }
     }
 
-    /** Starts from the end of the stream as it is now: this node delivers what is appended from here on. */
-    private void initialize(RedisCommands<String, String> redis) {
-        String name = redis.hget(settings.metaKey(), "epoch");
-        List<StreamMessage<String, String>> last = redis.xrevrange(settings.streamKey(), Range.create("-", "+"),
+    /**
+     * Starts from the end of the stream as it is now: this node delivers what is appended from here on. Gives the
+     * partition its stream and epoch first if it has none (start.lua); partition 0 also checks the partition count.
+     */
+    private void initialize(RedisCommands<String, String> redis) throws InterruptedException {
+        if (partition.index() == 0) {
+            partitionCount.check(redis);
+        }
+        String name = redis.eval(START_SCRIPT, ScriptOutputType.VALUE,
+                new String[] {partition.streamKey(), partition.metaKey()}, AppendScript.newEpoch(), StreamEntries.FORMAT);
+        List<StreamMessage<String, String>> last = redis.xrevrange(partition.streamKey(), Range.create("-", "+"),
                 Limit.from(1));
         cursor = last.isEmpty() ? "0-0" : last.get(0).getId();
-        if (name != null) {
-            StreamEntries.Epoch started = new StreamEntries.Epoch(name, 0);
-            ring.restart(RedisPosition.ofStreamId(name, cursor));
-            lastSequence = started.sequenceOf(RedisPosition.ofStreamId(name, cursor));
-            epoch = started;
-        }
+        delivery.restart(partition.index(), name, RedisPosition.ofStreamId(name, cursor), false);
+        epoch = name;
         initialized = true;
-        LOG.log(Level.INFO, "Redis log: reading {0} at {1} from {2} (epoch {3})", settings.streamKey(),
-                connections.describe(), cursor, name == null ? "none yet" : name);
+        LOG.log(Level.INFO, "Redis log: reading {0} at {1} from {2} (epoch {3})", partition.streamKey(),
+                connections.describe(), cursor, name);
     }
 
-    private void poll(RedisCommands<String, String> redis) {
-        List<StreamMessage<String, String>> messages = redis.xread(
-                XReadArgs.Builder.block(block).count(BATCH), XReadArgs.StreamOffset.from(settings.streamKey(), cursor));
+    private void poll(RedisCommands<String, String> redis) throws InterruptedException {
+        List<StreamMessage<String, String>> messages = redis.xread(XReadArgs.Builder.block(block).count(BATCH),
+                XReadArgs.StreamOffset.from(partition.streamKey(), cursor));
         if (messages == null || messages.isEmpty()) {
             lagSeconds = 0;
             checkEpoch(redis);
@@ -144,87 +158,93 @@ final class StreamReader implements Runnable {
         }
         long nowMillis = System.currentTimeMillis();
         long nowNanos = System.nanoTime();
+        List<MergedDelivery.Read> batch = new ArrayList<>(messages.size());
         for (StreamMessage<String, String> message : messages) {
-            deliver(redis, message, nowMillis, nowNanos);
+            MergedDelivery.Read read = read(redis, message, nowMillis, nowNanos, batch);
+            if (read != null) {
+                batch.add(read);
+                lagSeconds = Math.max(0, nowMillis - read.publishedMillis()) / 1000.0;
+            }
             cursor = message.getId();
         }
-        signalProgress();
+        if (!batch.isEmpty()) {
+            delivery.deliver(partition.index(), batch);
+        }
     }
 
-    private void deliver(RedisCommands<String, String> redis, StreamMessage<String, String> message, long nowMillis,
-                         long nowNanos) {
-        if (StreamEntries.REVOKE.equals(message.getBody().get(StreamEntries.KIND))
-                && StreamEntries.FORMAT.equals(message.getBody().get(StreamEntries.VERSION))) {
-            String subject = message.getBody().get(StreamEntries.SUBJECT);
+    /** The entry as a read to deliver, or null when it is none (a control entry, refused, another epoch). */
+    private MergedDelivery.Read read(RedisCommands<String, String> redis, StreamMessage<String, String> message,
+                                     long nowMillis, long nowNanos, List<MergedDelivery.Read> batch)
+            throws InterruptedException {
+        Map<String, String> body = message.getBody();
+        if (StreamEntries.isControl(body, StreamEntries.REVOKE)) {
+            String subject = body.get(StreamEntries.SUBJECT);
             if (subject != null) {
-                listener.revoked(subject);
+                // in stream order with the events before it
+                flush(batch);
+                delivery.revoked(subject);
             }
-            return;
+            return null;
         }
-        String problem = StreamEntries.problemWith(message.getBody());
+        if (StreamEntries.isControl(body, StreamEntries.START)) {
+            return null;
+        }
+        String problem = StreamEntries.problemWith(body);
         if (problem != null) {
             if (unreadable++ % 1_000 == 0) {
                 LOG.log(Level.ERROR, "Redis log: refused entry {0} of {1}: {2} ({3} refused so far); subscribers do not"
-                        + " receive it", message.getId(), settings.streamKey(), problem, unreadable);
+                        + " receive it", message.getId(), partition.streamKey(), problem, unreadable);
             }
-            return;
+            return null;
         }
         String entryEpoch = StreamEntries.epochOf(message);
-        StreamEntries.Epoch current = epoch;
-        if (current == null || !current.name().equals(entryEpoch)) {
+        if (!entryEpoch.equals(epoch)) {
             // the stream (or its meta hash) was created anew: follow only the epoch Redis holds now
-            if (!entryEpoch.equals(redis.hget(settings.metaKey(), "epoch"))) {
-                return;
+            if (!entryEpoch.equals(redis.hget(partition.metaKey(), "epoch"))) {
+                return null;
             }
-            current = switchTo(entryEpoch, RedisPosition.ofStreamId(entryEpoch, message.getId()),
-                    RedisPosition.ofStreamId(entryEpoch, cursor));
+            flush(batch);
+            switchTo(entryEpoch, RedisPosition.ofStreamId(entryEpoch, cursor));
         }
-        Event event = StreamEntries.toEvent(message, current, nowMillis, nowNanos);
-        lastSequence = event.sequence();
-        lagSeconds = Math.max(0, nowMillis - event.publishedMillis()) / 1000.0;
-        ring.add(event);
-        try {
-            listener.deliver(event);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "fan-out of " + event.id() + " failed", e);
+        return StreamEntries.toRead(message, entryEpoch, nowMillis, nowNanos);
+    }
+
+    /** Hands over what was read so far, so that what comes next is delivered after it. */
+    private void flush(List<MergedDelivery.Read> batch) throws InterruptedException {
+        if (!batch.isEmpty()) {
+            delivery.deliver(partition.index(), new ArrayList<>(batch));
+            batch.clear();
         }
     }
 
-    private StreamEntries.Epoch switchTo(String name, RedisPosition first, RedisPosition floor) {
-        StreamEntries.Epoch previous = epoch;
-        StreamEntries.Epoch next = StreamEntries.Epoch.following(name, lastSequence, first);
-        ring.restart(floor);
-        epoch = next;
-        if (previous != null) {
-            listener.historyLost();
-            LOG.log(Level.WARNING, "Redis log: {0} has a new epoch {1} (was {2}): the stream was deleted or Redis lost"
-                    + " its data; live connections and clients resuming from ids of the old epoch get a reset",
-                    settings.streamKey(), name,
-                    previous.name());
-        }
-        return next;
+    private void switchTo(String name, RedisPosition floor) throws InterruptedException {
+        String previous = epoch;
+        epoch = name;
+        delivery.restart(partition.index(), name, floor, true);
+        LOG.log(Level.WARNING, "Redis log: {0} has a new epoch {1} (was {2}): the stream was deleted or Redis lost"
+                + " its data; live connections and clients resuming from ids of the old epoch get a reset",
+                partition.streamKey(), name, previous);
     }
 
     /**
      * A stream recreated with ids below the cursor would never be read from the cursor: once a second, when
      * idle, compare the epoch in Redis with the one read, and start the new stream from its beginning.
      */
-    private void checkEpoch(RedisCommands<String, String> redis) {
+    private void checkEpoch(RedisCommands<String, String> redis) throws InterruptedException {
         long now = System.nanoTime();
         if (now - lastEpochCheckNanos < EPOCH_CHECK_NANOS) {
             return;
         }
         lastEpochCheckNanos = now;
-        String name = redis.hget(settings.metaKey(), "epoch");
-        StreamEntries.Epoch current = epoch;
-        if (name == null || (current != null && current.name().equals(name))) {
+        String name = redis.hget(partition.metaKey(), "epoch");
+        if (name == null || name.equals(epoch)) {
             return;
         }
-        List<StreamMessage<String, String>> first = redis.xrange(settings.streamKey(), Range.create("-", "+"),
+        List<StreamMessage<String, String>> first = redis.xrange(partition.streamKey(), Range.create("-", "+"),
                 Limit.from(1));
         if (!first.isEmpty() && name.equals(StreamEntries.epochOf(first.get(0)))) {
             // every entry of this stream is of the new epoch: read it all
-            switchTo(name, RedisPosition.ofStreamId(name, first.get(0).getId()), RedisPosition.start(name));
+            switchTo(name, RedisPosition.start(name));
             cursor = "0-0";
         }
     }
@@ -238,41 +258,6 @@ final class StreamReader implements Runnable {
             if (open != null) {
                 open.closeAsync();
             }
-        }
-    }
-
-    private void signalProgress() {
-        progressLock.lock();
-        try {
-            progressed.signalAll();
-        } finally {
-            progressLock.unlock();
-        }
-    }
-
-    /** Waits until this node has read {@code position} (of the current epoch); false if not within the time. */
-    boolean awaitRead(RedisPosition position, long timeoutNanos) {
-        long deadline = System.nanoTime() + timeoutNanos;
-        progressLock.lock();
-        try {
-            while (true) {
-                StreamEntries.Epoch current = epoch;
-                RedisPosition newest = ring.newest();
-                if (current != null && current.name().equals(position.epoch()) && newest != null
-                        && newest.compareTo(position) >= 0) {
-                    return true;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || stopping) {
-                    return false;
-                }
-                progressed.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            progressLock.unlock();
         }
     }
 

@@ -50,7 +50,7 @@ class RedisClusterLogTest {
 
     private List<Event> node(String name) {
         RedisSettings settings = new RedisSettings(cluster.seeds(), null, Duration.ofMillis(500), 1_000,
-                Duration.ofMinutes(5), 100, 1L << 20, "cluster", name, RedisSettings.ReplicaWait.NONE, true);
+                Duration.ofMinutes(5), 100, 1L << 20, "cluster", name, RedisSettings.ReplicaWait.NONE, true, 1);
         Delivered delivered = new Delivered();
         logs.add(Delivered.start(settings, delivered));
         return delivered.events;

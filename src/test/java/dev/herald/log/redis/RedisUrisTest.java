@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class RedisUrisTest {
     private static RedisSettings settings(String uri) {
         return new RedisSettings(uri, null, Duration.ofSeconds(1), 1_000, Duration.ofMinutes(5), 100, 1L << 20,
-                "herald", "n1", RedisSettings.ReplicaWait.NONE, true);
+                "herald", "n1", RedisSettings.ReplicaWait.NONE, true, 1);
     }
 
     private static List<String> hosts(String uri) {

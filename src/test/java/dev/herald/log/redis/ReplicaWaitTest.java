@@ -62,7 +62,7 @@ class ReplicaWaitTest {
     private RedisEventLog log(int replicas) {
         RedisSettings settings = new RedisSettings(master.uri(), null, Duration.ofSeconds(1), 1_000,
                 Duration.ofMinutes(5), 100, 1L << 20, "wait", "node-wait",
-                new RedisSettings.ReplicaWait(replicas, WAIT_TIMEOUT), false);
+                new RedisSettings.ReplicaWait(replicas, WAIT_TIMEOUT), false, 1);
         RedisEventLog started = Delivered.start(settings, new Delivered());
         log = started;
         return started;
@@ -90,14 +90,15 @@ class ReplicaWaitTest {
             assertEquals(HubException.Reason.REPLICATION_TIMEOUT, refused.reason());
             assertTrue(refused.getMessage().contains("same Idempotency-Key"), refused.getMessage());
             assertTrue(millis >= WAIT_TIMEOUT.toMillis() - 20 && millis < 1_000, "answered after the wait timeout: " + millis);
-            assertEquals("2", master.call("XLEN", "wait:{h0}:stream"), "the event is stored on the master");
+            assertEquals("3", master.call("XLEN", "wait:{h0}:stream"), "the event is stored on the master (after the"
+                    + " first and the stream's start entry)");
             storedAs = refused.getMessage().replaceFirst("^stored as (\\S+),.*$", "$1");
         } finally {
             replica.resume();
         }
         Position retried = append(wait, "{\"n\":2}", "k-2");
-        assertEquals("2", master.call("XLEN", "wait:{h0}:stream"), "the retry stored nothing more");
-        assertEquals("2", replica.call("XLEN", "wait:{h0}:stream"), "and returned once the replica had it");
+        assertEquals("3", master.call("XLEN", "wait:{h0}:stream"), "the retry stored nothing more");
+        assertEquals("3", replica.call("XLEN", "wait:{h0}:stream"), "and returned once the replica had it");
         assertEquals(storedAs, retried.id(), "the retry answers the id the timeout named");
         assertTrue(!retried.id().equals(first.id()), retried.id());
     }
