@@ -34,9 +34,14 @@ public final class RedisNodes implements AutoCloseable {
 
     /** What every node on this Redis is started with (another test may start a third node with them). */
     public static Map<String, String> nodeProperties(RedisServer redis, String nodeId) {
+        return nodeProperties(redis.uri(), nodeId);
+    }
+
+    /** The same for any herald.redis.uri (a cluster's seeds); a mutable map. */
+    public static Map<String, String> nodeProperties(String redisUri, String nodeId) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("herald.backplane", "redis");
-        properties.put("herald.redis.uri", redis.uri());
+        properties.put("herald.redis.uri", redisUri);
         properties.put("herald.redis.timeout", "1s");
         properties.put("herald.node-id", nodeId);
         properties.put("herald.heartbeat-interval", HEARTBEAT);
