@@ -112,7 +112,7 @@ class ObservabilityIT {
             "outcome", Set.of("exact", "reset"),
             "endpoint", Set.of("publish", "sse", "ws", "operator"));
     private static final Set<String> ALLOWED_LABELS = Set.of("__name__", "job", "instance", "mp_scope", "transport",
-            "reason", "outcome", "endpoint", "le", "quantile");
+            "reason", "outcome", "endpoint", "partition", "le", "quantile");
 
     /**
      * Series Prometheus writes itself (never in /metrics): the scrape's up and the alerts' state. An expression
