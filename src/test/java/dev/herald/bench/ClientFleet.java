@@ -26,6 +26,8 @@ final class ClientFleet implements AutoCloseable {
     private static final long ANSWER_TIMEOUT_SECONDS = 600;
 
     private final List<Client> clients = new ArrayList<>();
+    /** The node (index into the target's nodes) each process subscribes at, in process order. */
+    private final List<Integer> processNodes = new ArrayList<>();
     private final PrintStream progress;
 
     private ClientFleet(PrintStream progress) {
@@ -39,17 +41,71 @@ final class ClientFleet implements AutoCloseable {
 
     static ClientFleet start(int processes, String host, int port, Dialect dialect, String transport, String topic,
                              Path logDir, PrintStream progress) throws IOException {
+        return start(java.util.Collections.nCopies(processes, new Endpoint(0, host, port)), dialect, transport, topic,
+                logDir, progress);
+    }
+
+    /** Where one client process subscribes: the target's node (0-based) and its address. */
+    record Endpoint(int node, String host, int port) {
+    }
+
+    /**
+     * The client processes for {@code connections} subscribers spread over {@code nodes} (the subscribed nodes
+     * of a target, 0-based, each with its host and port): each node gets {@link #share} of the subscribers and
+     * as many processes as its share needs, so every process talks to one node.
+     */
+    static List<Endpoint> endpoints(int connections, List<Endpoint> nodes) {
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (int k = 0; k < nodes.size(); k++) {
+            int processes = processesFor(share(connections, nodes.size(), k));
+            endpoints.addAll(java.util.Collections.nCopies(processes, nodes.get(k)));
+        }
+        return endpoints;
+    }
+
+    /** One process per endpoint ({@link #endpoints}), in that order. */
+    static ClientFleet start(List<Endpoint> endpoints, Dialect dialect, String transport, String topic, Path logDir,
+                             PrintStream progress) throws IOException {
         ClientFleet fleet = new ClientFleet(progress);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        for (int i = 0; i < processes; i++) {
-            Process process = new ProcessBuilder(java, "-Xmx256m", "-Xss256k", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), ClientProcess.class.getName(),
-                    host, Integer.toString(port), dialect.name(), transport, topic)
-                    .redirectError(logDir.resolve("client-" + i + ".err").toFile())
-                    .start();
-            fleet.clients.add(new Client(i, process, progress));
+        try {
+            for (int i = 0; i < endpoints.size(); i++) {
+                Endpoint endpoint = endpoints.get(i);
+                Process process = new ProcessBuilder(java, "-Xmx256m", "-Xss256k", "-XX:+UseSerialGC",
+                        "-cp", System.getProperty("java.class.path"), ClientProcess.class.getName(),
+                        endpoint.host(), Integer.toString(endpoint.port()), dialect.name(), transport, topic)
+                        .redirectError(logDir.resolve("client-" + i + ".err").toFile())
+                        .start();
+                fleet.clients.add(new Client(i, process, progress));
+                fleet.processNodes.add(endpoint.node());
+            }
+        } catch (IOException | RuntimeException e) {
+            fleet.close();
+            throw e;
         }
         return fleet;
+    }
+
+    /**
+     * How many of {@code total} subscribers process {@code index} opens: an even split over the nodes the
+     * processes subscribe at ({@link #share}, in the order they first appear), then over each node's processes.
+     */
+    int shareOf(int total, int index) {
+        return shareOf(total, processNodes, index);
+    }
+
+    static int shareOf(int total, List<Integer> processNodes, int index) {
+        List<Integer> nodes = processNodes.stream().distinct().toList();
+        int node = processNodes.get(index);
+        int k = nodes.indexOf(node);
+        int onNode = share(total, nodes.size(), k);
+        List<Integer> peers = new ArrayList<>();
+        for (int i = 0; i < processNodes.size(); i++) {
+            if (processNodes.get(i) == node) {
+                peers.add(i);
+            }
+        }
+        return share(onNode, peers.size(), peers.indexOf(index));
     }
 
     int size() {

@@ -86,4 +86,22 @@ class ClientFleetTest {
     void latencyOfNoAnswersIsEmpty() {
         assertEquals(0, ClientFleet.latency(List.of()).count());
     }
+
+    @Test
+    void subscribersSpreadEvenlyOverNodesThenOverEachNodesProcesses() {
+        ClientFleet.Endpoint a = new ClientFleet.Endpoint(0, "127.0.0.1", 8080);
+        ClientFleet.Endpoint b = new ClientFleet.Endpoint(1, "127.0.0.1", 8081);
+        assertEquals(List.of(a, b), ClientFleet.endpoints(1000, List.of(a, b)));
+        // 17 000 over two nodes: 8 500 each, two processes each
+        assertEquals(List.of(a, a, b, b), ClientFleet.endpoints(17_000, List.of(a, b)));
+        assertEquals(List.of(b), ClientFleet.endpoints(1000, List.of(b)));
+
+        List<Integer> nodes = List.of(0, 0, 1);
+        assertEquals(List.of(251, 250, 500), List.of(ClientFleet.shareOf(1001, nodes, 0),
+                ClientFleet.shareOf(1001, nodes, 1), ClientFleet.shareOf(1001, nodes, 2)));
+        assertEquals(List.of(50, 50), List.of(ClientFleet.shareOf(100, List.of(0, 1), 0),
+                ClientFleet.shareOf(100, List.of(0, 1), 1)));
+        assertEquals(List.of(50, 50), List.of(ClientFleet.shareOf(100, List.of(1, 1), 0),
+                ClientFleet.shareOf(100, List.of(1, 1), 1)));
+    }
 }

@@ -26,9 +26,29 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * mvn -B -Pbench verify -Dbench.args="--scenario hold --targets payara:servlet,wildfly:servlet,nchan --connections 1000,5000"
  * </pre>
+ *
+ * <p>Several nodes as one target (sharing a Redis log): see {@link #USAGE}.
  */
 public final class LoadGenerator {
     static final String TOPIC = "bench";
+    static final String USAGE = """
+            usage: LoadGenerator [--name value]...   (mvn -Pbench package -Dbench.args="...")
+              --scenario hold|fanout|slow|storm|soak   --transports sse,ws   --connections 1000,5000
+              --targets T,T,...  each T one of: payara:servlet payara:jaxrs wildfly:servlet wildfly:jaxrs
+                        (each optionally @label, with --war label=path/to/herald.war), nchan, url:http://host:port
+              several nodes as one target: node specs joined with +, e.g.
+                        payara:servlet@r1+payara:servlet@r1   two nodes started from the WAR variant r1, which
+                        must share an event log (herald.backplane=redis in its MicroProfile Config); or
+                        url:http://127.0.0.1:8080+url:http://127.0.0.1:8081 (running nodes; --pid is ignored)
+              --subscribe-to all|first|last|N,...   nodes of a multi-node target that hold the subscribers
+                        (all: spread evenly; N counts from 1; default all)
+              --publish-to first|last|any|N,...     node the publishes go to (any: round-robin; default first)
+                        a multi-node target runs once per subscribe-to x publish-to pair, back to back;
+                        rows say "K nodes, subscribers on ..., publishes to ..."
+              --rate 2  --rates 1,2,5  --seconds 20  --p99-limit-ms 250  --payload-bytes 0  --warmup 100
+              --batch 200  --xmx 512m  --heartbeat 15s  --nchan-workers 2  --token T  --pid P  --out DIR
+              --slow-fraction 0.01  --storm-fraction 0.2   (README, "Benchmarks")
+            """;
 
     private final Options options;
     private final PrintStream out;
@@ -39,7 +59,15 @@ public final class LoadGenerator {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
         List<Row> rows = new LoadGenerator(options, System.out).runAll();
         boolean clean = rows.stream().allMatch(r -> r.failed == 0 && r.problems.isEmpty());
         System.exit(clean ? 0 : 1);
@@ -50,7 +78,7 @@ public final class LoadGenerator {
         out.println("load generator: " + options);
         List<Row> rows = new ArrayList<>();
         for (Run planned : plan(options)) {
-            Row row = run(planned.target(), planned.transport(), planned.connections());
+            Row row = run(planned.target(), planned.transport(), planned.connections(), planned.placement());
             rows.add(row);
             Report.writeJson(options, rows, options.out.resolve("results.json"));
         }
@@ -62,8 +90,11 @@ public final class LoadGenerator {
         return rows;
     }
 
-    /** One server start: a target spec (with its WAR variant, if any), a transport and N. */
-    record Run(String target, String transport, int connections) {
+    /**
+     * One server start: a target spec (with its WAR variant, if any), a transport, N and, for a target of
+     * several nodes, where subscribers and publishes go ({@link Placement#ONE_NODE} for one node).
+     */
+    record Run(String target, String transport, int connections, Placement placement) {
     }
 
     /**
@@ -80,40 +111,73 @@ public final class LoadGenerator {
                     continue; // the SSE engine does not touch WebSocket: same as the servlet row
                 }
                 for (int n : options.connections) {
-                    byServer.computeIfAbsent(base + " " + transport + " " + n, k -> new ArrayList<>())
-                            .add(new Run(target, transport, n));
+                    List<Run> runs = byServer.computeIfAbsent(base + " " + transport + " " + n,
+                            k -> new ArrayList<>());
+                    if (TargetSpec.nodesOf(target).size() == 1) {
+                        runs.add(new Run(target, transport, n, Placement.ONE_NODE));
+                        continue;
+                    }
+                    for (String subscribeTo : options.subscribeTo) {
+                        for (String publishTo : options.publishTo) {
+                            runs.add(new Run(target, transport, n, Placement.of(subscribeTo, publishTo)));
+                        }
+                    }
                 }
             }
         }
         return byServer.values().stream().flatMap(List::stream).toList();
     }
 
-    private Row run(String targetSpec, String transport, int n) throws IOException {
-        String name = TargetSpec.parse(targetSpec).name() + "-" + transport + "-" + n;
-        out.printf("%n== %s %s, %,d connections, scenario %s ==%n", targetSpec, transport, n, options.scenario);
+    private Row run(String targetSpec, String transport, int n, Placement placement) throws IOException {
+        int nodeCount = TargetSpec.nodesOf(targetSpec).size();
+        String name = TargetSpec.nameOf(targetSpec) + "-" + transport + "-" + n
+                + (nodeCount == 1 ? "" : "-sub-" + placement.subscribeTo() + "-pub-" + placement.publishTo());
+        out.printf("%n== %s %s, %,d connections, scenario %s%s ==%n", targetSpec, transport, n, options.scenario,
+                nodeCount == 1 ? "" : ", " + placement.describe(nodeCount));
         Path logDir = Files.createDirectories(options.out.resolve(name));
         long runStart = System.nanoTime();
         try (Target target = Targets.start(targetSpec, name, options, logDir, out)) {
-            Row row = new Row(options.scenario, target.label(transport), targetSpec, transport, n);
-            String variant = row.variant();
-            if (variant != null) {
-                Path war = options.wars.get(variant).toAbsolutePath();
-                row.war = war.toString();
-                Path revision = Path.of(war + ".rev");
-                row.warRevision = Files.isRegularFile(revision) ? Files.readString(revision).trim() : null;
+            List<Target> nodes = target.nodes();
+            String label = target.label(transport) + (nodes.size() == 1 ? "" : ", " + placement.describe(nodes.size()));
+            Row row = new Row(options.scenario, label, targetSpec, transport, n);
+            row.nodes = nodes.size();
+            if (nodes.size() > 1) {
+                row.placement = placement.describe(nodes.size());
             }
-            int processes = ClientFleet.processesFor(n);
-            row.processes = processes;
-            try (ClientFleet fleet = ClientFleet.start(processes, target.host(), target.port(), target.dialect(),
-                    transport, TOPIC, logDir, out)) {
-                RatePublisher publisher = new RatePublisher(target.publishUri(TOPIC), target.authorization(),
-                        options.payloadBytes);
+            List<String> wars = new ArrayList<>();
+            List<String> revisions = new ArrayList<>();
+            for (String node : TargetSpec.nodesOf(targetSpec)) {
+                String variant = TargetSpec.variantOf(node);
+                if (variant == null || node.startsWith("url:")) {
+                    continue;
+                }
+                Path war = options.wars.get(variant).toAbsolutePath();
+                Path revision = Path.of(war + ".rev");
+                if (!wars.contains(war.toString())) {
+                    wars.add(war.toString());
+                    revisions.add(Files.isRegularFile(revision) ? Files.readString(revision).trim() : "?");
+                }
+            }
+            if (!wars.isEmpty()) {
+                row.war = String.join(" + ", wars);
+                row.warRevision = revisions.stream().allMatch("?"::equals) ? null : String.join(" + ", revisions);
+            }
+            List<ClientFleet.Endpoint> subscribed = new ArrayList<>();
+            for (int k : placement.subscriberNodes(nodes.size())) {
+                subscribed.add(new ClientFleet.Endpoint(k, nodes.get(k).host(), nodes.get(k).port()));
+            }
+            List<ClientFleet.Endpoint> endpoints = ClientFleet.endpoints(n, subscribed);
+            row.processes = endpoints.size();
+            try (ClientFleet fleet = ClientFleet.start(endpoints, target.dialect(), transport, TOPIC, logDir, out)) {
+                List<java.net.URI> uris = nodes.stream().map(t -> t.publishUri(TOPIC)).toList();
+                RatePublisher publisher = new RatePublisher(uris, i -> placement.publishNode(i, nodes.size()),
+                        target.authorization(), options.payloadBytes);
                 row.warmup = warmUp(fleet, publisher);
                 Target.Sample base = target.sample();
                 out.printf("  baseline: heap %,d KB used / %,d KB committed, PSS %,d KB%n", base.heapUsedKb(),
                         base.heapCommittedKb(), base.pssKb());
                 long t0 = System.nanoTime();
-                List<Map<String, String>> opened = fleet.ask(i -> "open " + ClientFleet.share(n, processes, i)
+                List<Map<String, String>> opened = fleet.ask(i -> "open " + fleet.shareOf(n, i)
                         + " " + options.batch);
                 row.openSeconds = (System.nanoTime() - t0) / 1e9;
                 row.opened = ClientFleet.sum(opened, "open") - row.warmup;
@@ -124,7 +188,15 @@ public final class LoadGenerator {
                 out.printf(Locale.ROOT, "  %,d open (%d failed) in %.1f s; server gauge %d; heap %.2f + native %.2f"
                                 + " = %.2f KB per connection%n", row.opened, row.failed, row.openSeconds, row.gauge,
                         row.heapKb, row.nativeKb, row.sumKb());
+                if (target instanceof MultiNodeTarget multi) {
+                    row.nodeGauges = multi.nodeConnections(transport);
+                    out.println("  server gauges per node: " + row.nodeGauges);
+                }
                 scenario(row, target, fleet, publisher);
+                row.publishesPerNode = publisher.acceptedPerNode();
+                if (nodes.size() > 1) {
+                    out.println("  accepted publishes per node (warm-up included): " + row.publishesPerNode);
+                }
                 row.lost = ClientFleet.sum(fleet.askAll("stats false"), "closedByServer");
                 fleet.askAll("close-all");
             }
@@ -147,7 +219,7 @@ public final class LoadGenerator {
             return 0;
         }
         out.printf("  warm-up: %d connections, %d events%n", options.warmup, 20);
-        long open = ClientFleet.sum(fleet.ask(i -> "open " + ClientFleet.share(options.warmup, fleet.size(), i)
+        long open = ClientFleet.sum(fleet.ask(i -> "open " + fleet.shareOf(options.warmup, i)
                 + " " + options.batch), "open");
         publisher.publish(20, 1, second -> { });
         fleet.askAll("stats true");
@@ -157,10 +229,10 @@ public final class LoadGenerator {
     private void scenario(Row row, Target target, ClientFleet fleet, RatePublisher publisher) {
         long receivers = row.warmup + row.opened;
         switch (options.scenario) {
-            case "hold" -> row.phase = phase(target, fleet, publisher, options.rate, options.seconds, receivers, null);
+            case "hold" -> row.phase = phase(row, target, fleet, publisher, options.rate, options.seconds, receivers, null);
             case "fanout" -> {
                 for (double rate : options.rates) {
-                    Phase p = phase(target, fleet, publisher, rate, options.seconds, receivers, null);
+                    Phase p = phase(row, target, fleet, publisher, rate, options.seconds, receivers, null);
                     row.sweep.add(p);
                     if (!p.withinSlo(options.p99LimitMillis)) {
                         out.printf(Locale.ROOT, "  %.0f events/s is past the SLOs (p99 %.1f ms, %.3f %% delivered): sweep ends%n",
@@ -174,10 +246,10 @@ public final class LoadGenerator {
             case "slow" -> {
                 // extra subscribers that stop reading once subscribed (4 KiB receive buffers), after the memory sample
                 int slow = (int) Math.max(1, Math.round(row.opened * options.slowFraction));
-                row.paused = ClientFleet.sum(fleet.ask(i -> "open-slow " + ClientFleet.share(slow, fleet.size(), i)
+                row.paused = ClientFleet.sum(fleet.ask(i -> "open-slow " + fleet.shareOf(slow, i)
                         + " " + options.batch), "slow");
                 out.printf("  %d more subscribers that stop reading once subscribed%n", row.paused);
-                row.phase = phase(target, fleet, publisher, options.rate, options.seconds, receivers, null);
+                row.phase = phase(row, target, fleet, publisher, options.rate, options.seconds, receivers, null);
                 row.end = target.sample();
                 row.overflow = target.overflowCounters(row.transport);
             }
@@ -187,10 +259,10 @@ public final class LoadGenerator {
                     long reconnected = ClientFleet.sum(fleet.askAll("reconnect " + every), "reconnected");
                     out.printf("  storm: %d subscribers reconnected with their last id%n", reconnected);
                 };
-                row.phase = phase(target, fleet, publisher, options.rate, options.seconds, receivers, storm);
+                row.phase = phase(row, target, fleet, publisher, options.rate, options.seconds, receivers, storm);
             }
             case "soak" -> {
-                row.phase = phase(target, fleet, publisher, options.rate, options.seconds, receivers, null);
+                row.phase = phase(row, target, fleet, publisher, options.rate, options.seconds, receivers, null);
                 row.end = target.sample();
                 out.printf(Locale.ROOT, "  soak: live heap after GC %,d KB after opening, %,d KB after %.0f s%n",
                         row.loaded.heapUsedKb(), row.end.heapUsedKb(), options.seconds);
@@ -203,9 +275,10 @@ public final class LoadGenerator {
      * Publishes at {@code rate} for {@code seconds}, runs {@code midway} (if any) half-way through on its own
      * thread, then waits until every receiver has every event or deliveries stop advancing for 5 s.
      */
-    private Phase phase(Target target, ClientFleet fleet, RatePublisher publisher, double rate, double seconds,
-                        long receivers, Runnable midway) {
+    private Phase phase(Row row, Target target, ClientFleet fleet, RatePublisher publisher, double rate,
+                        double seconds, long receivers, Runnable midway) {
         fleet.askAll("stats true");
+        List<Double> nodeCpu0 = target instanceof MultiNodeTarget multi ? multi.nodeCpuSeconds() : null;
         double cpu0 = target.cpuSeconds();
         int half = (int) Math.max(1, seconds / 2);
         CompletableFuture<?>[] mid = {CompletableFuture.completedFuture(null)};
@@ -222,6 +295,16 @@ public final class LoadGenerator {
         long expected = sent.accepted() * receivers;
         List<Map<String, String>> stats = awaitDeliveries(fleet, expected);
         double cpu = target.cpuSeconds() - cpu0;
+        if (nodeCpu0 != null) {
+            List<Double> nodeCpu1 = ((MultiNodeTarget) target).nodeCpuSeconds();
+            List<String> perNode = new ArrayList<>();
+            for (int i = 0; i < nodeCpu1.size(); i++) {
+                perNode.add(String.format(Locale.ROOT, "%.2f", nodeCpu1.get(i) - nodeCpu0.get(i)));
+            }
+            String line = String.format(Locale.ROOT, "%.1f/s: %s", rate, String.join(" ", perNode));
+            row.nodeCpu.add(line);
+            out.println("    CPU s per node at " + line);
+        }
         LatencyStats latency = ClientFleet.latency(stats);
         Phase p = new Phase(rate, sent.seconds(), sent.accepted(), sent.refused(), receivers, expected,
                 ClientFleet.sum(stats, "delivered"), ClientFleet.sum(stats, "gaps"),
@@ -290,7 +373,8 @@ public final class LoadGenerator {
     record Options(String scenario, List<String> targets, List<String> transports, List<Integer> connections,
                    double rate, List<Double> rates, double seconds, double p99LimitMillis, int payloadBytes,
                    double slowFraction, double stormFraction, int batch, int warmup, String maxHeap,
-                   String heartbeat, int nchanWorkers, String token, long pid, Path out, Map<String, Path> wars) {
+                   String heartbeat, int nchanWorkers, String token, long pid, Path out, Map<String, Path> wars,
+                   List<String> subscribeTo, List<String> publishTo) {
 
         static Options parse(String... args) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -333,10 +417,12 @@ public final class LoadGenerator {
                     Long.parseLong(given.getOrDefault("pid", "0")),
                     Path.of(given.getOrDefault("out", "target/bench/" + scenario + "-"
                             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))),
-                    wars(warOptions));
+                    wars(warOptions),
+                    list(given.getOrDefault("subscribe-to", "all")),
+                    list(given.getOrDefault("publish-to", "first")));
             List<String> known = List.of("scenario", "targets", "transports", "connections", "rate", "rates", "seconds",
                     "p99-limit-ms", "payload-bytes", "slow-fraction", "storm-fraction", "batch", "warmup", "xmx",
-                    "heartbeat", "nchan-workers", "token", "pid", "out", "war");
+                    "heartbeat", "nchan-workers", "token", "pid", "out", "war", "subscribe-to", "publish-to");
             for (String name : given.keySet()) {
                 if (!known.contains(name)) {
                     throw new IllegalArgumentException("unknown option --" + name + "; known: " + known);
@@ -345,13 +431,33 @@ public final class LoadGenerator {
             if (!List.of("hold", "fanout", "slow", "storm", "soak").contains(scenario)) {
                 throw new IllegalArgumentException("--scenario: hold, fanout, slow, storm or soak, not " + scenario);
             }
-            for (String target : options.targets) {
-                String variant = TargetSpec.parse(target).variant();
-                if (variant != null && !options.wars.containsKey(variant)) {
-                    throw new IllegalArgumentException("target " + target + ": unknown WAR label '" + variant
-                            + "'; name its file with --war " + variant + "=path/to/herald.war (labels given: "
-                            + options.wars.keySet() + ")");
+            for (String subscribeTo : options.subscribeTo) {
+                for (String publishTo : options.publishTo) {
+                    Placement.of(subscribeTo, publishTo);
                 }
+            }
+            for (String target : options.targets) {
+                List<TargetSpec> nodes = TargetSpec.parseNodes(target);
+                for (TargetSpec node : nodes) {
+                    String variant = node.variant();
+                    if (variant != null && !options.wars.containsKey(variant)) {
+                        throw new IllegalArgumentException("target " + target + ": unknown WAR label '" + variant
+                                + "'; name its file with --war " + variant + "=path/to/herald.war (labels given: "
+                                + options.wars.keySet() + ")");
+                    }
+                }
+                if (nodes.size() > 1) {
+                    for (String subscribeTo : options.subscribeTo) {
+                        for (String publishTo : options.publishTo) {
+                            Placement.of(subscribeTo, publishTo).describe(nodes.size()); // N within the nodes
+                        }
+                    }
+                }
+            }
+            if (options.targets.stream().noneMatch(t -> TargetSpec.nodesOf(t).size() > 1)
+                    && (given.containsKey("subscribe-to") || given.containsKey("publish-to"))) {
+                throw new IllegalArgumentException("--subscribe-to and --publish-to apply to targets of several"
+                        + " nodes (node specs joined with +), and --targets names none");
             }
             return options;
         }
@@ -387,7 +493,9 @@ public final class LoadGenerator {
                     + slowFraction + ", stormFraction=" + stormFraction + ", batch=" + batch + ", warmup=" + warmup
                     + ", xmx=" + maxHeap + ", heartbeat=" + heartbeat + ", nchanWorkers=" + nchanWorkers
                     + ", token=" + (token == null ? "none" : "***") + ", pid=" + pid + ", out=" + out
-                    + (wars.isEmpty() ? "" : ", wars=" + wars) + "]";
+                    + (wars.isEmpty() ? "" : ", wars=" + wars)
+                    + (subscribeTo.equals(List.of("all")) && publishTo.equals(List.of("first")) ? ""
+                    : ", subscribeTo=" + subscribeTo + ", publishTo=" + publishTo) + "]";
         }
 
         private static List<String> list(String value) {

@@ -239,4 +239,55 @@ class LoadGeneratorOptionsTest {
         assertEquals(List.of("wildfly:servlet sse 100", "wildfly:servlet sse 200", "wildfly:servlet ws 100",
                 "wildfly:servlet ws 200", "payara:jaxrs sse 100", "payara:jaxrs sse 200"), runs);
     }
+
+    @Test
+    void aTargetOfSeveralNodesRunsOncePerPlacement() throws IOException {
+        Path r1 = war("herald-r1.war");
+        LoadGenerator.Options options = parse("--targets", "payara:servlet@r1,payara:servlet@r1+payara:servlet@r1",
+                "--war", "r1=" + r1, "--transports", "sse", "--subscribe-to", "all,last",
+                "--publish-to", "first,last");
+        assertEquals(List.of("all", "last"), options.subscribeTo());
+        assertEquals(List.of("first", "last"), options.publishTo());
+        List<String> runs = LoadGenerator.plan(options).stream()
+                .map(r -> r.target() + " " + r.placement().describe(TargetSpec.nodesOf(r.target()).size())).toList();
+        assertEquals(List.of(
+                "payara:servlet@r1 1 nodes, subscribers on all, publishes to 1",
+                "payara:servlet@r1+payara:servlet@r1 2 nodes, subscribers on all, publishes to 1",
+                "payara:servlet@r1+payara:servlet@r1 2 nodes, subscribers on all, publishes to 2",
+                "payara:servlet@r1+payara:servlet@r1 2 nodes, subscribers on 2, publishes to 1",
+                "payara:servlet@r1+payara:servlet@r1 2 nodes, subscribers on 2, publishes to 2"), runs);
+        assertTrue(options.toString().contains("subscribeTo=[all, last], publishTo=[first, last]"), options.toString());
+    }
+
+    @Test
+    void placementDefaultsToSpreadSubscribersAndTheFirstNode() throws IOException {
+        Path r1 = war("herald-r1.war");
+        LoadGenerator.Options options = parse("--targets", "payara:servlet@r1+wildfly:servlet@r1", "--war", "r1=" + r1);
+        assertEquals(List.of("all"), options.subscribeTo());
+        assertEquals(List.of("first"), options.publishTo());
+        assertFalse(options.toString().contains("publishTo"), options.toString());
+    }
+
+    @Test
+    void badPlacementsAndNodeListsAreRejected() throws IOException {
+        Path r1 = war("herald-r1.war");
+        String two = "payara:servlet@r1+payara:servlet@r1";
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("--targets", two, "--war", "r1=" + r1,
+                "--publish-to", "3")).getMessage().contains("only 2 nodes"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("--targets", two, "--war", "r1=" + r1,
+                "--subscribe-to", "any")).getMessage().startsWith("--subscribe-to"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("--publish-to", "any"))
+                .getMessage().contains("several nodes"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("--targets", "payara:servlet@r1+nchan",
+                "--war", "r1=" + r1)).getMessage().contains("'nchan'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("--targets",
+                "payara:servlet@r1+payara:servlet@r2", "--war", "r1=" + r1)).getMessage().contains("'r2'"));
+    }
+
+    @Test
+    void theUsageTextDocumentsSeveralNodes() {
+        assertTrue(LoadGenerator.USAGE.contains("payara:servlet@r1+payara:servlet@r1"));
+        assertTrue(LoadGenerator.USAGE.contains("--publish-to first|last|any|N"));
+        assertTrue(LoadGenerator.USAGE.contains("--subscribe-to all|first|last|N"));
+    }
 }

@@ -6,6 +6,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongToIntFunction;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -17,15 +20,34 @@ import java.util.concurrent.locks.LockSupport;
 final class RatePublisher {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private final URI uri;
+    private final List<URI> uris;
+    private final LongToIntFunction node;
+    private final long[] acceptedPerNode;
     private final String authorization;
     private final int padBytes;
     private long nextSeq;
+    private long sent;
 
     RatePublisher(URI uri, String authorization, int padBytes) {
-        this.uri = uri;
+        this(List.of(uri), i -> 0, authorization, padBytes);
+    }
+
+    /**
+     * Publishes to several nodes of one target: publish number i (from 0, warm-up included) goes to
+     * {@code uris.get(node.applyAsInt(i))}. Still one request at a time, so events enter the shared log in
+     * sequence order whichever node takes them.
+     */
+    RatePublisher(List<URI> uris, LongToIntFunction node, String authorization, int padBytes) {
+        this.uris = List.copyOf(uris);
+        this.node = node;
+        this.acceptedPerNode = new long[uris.size()];
         this.authorization = authorization;
         this.padBytes = padBytes;
+    }
+
+    /** Accepted publishes per node so far (warm-up included), in node order. */
+    List<Long> acceptedPerNode() {
+        return Arrays.stream(acceptedPerNode).boxed().toList();
     }
 
     /** What one {@link #publish} call did, and how long it took (longer than asked when it fell behind). */
@@ -65,7 +87,8 @@ final class RatePublisher {
 
     private boolean send() {
         long seq = nextSeq;
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+        int target = node.applyAsInt(sent++);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uris.get(target)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Payload.encode(seq, Payload.nowMicros(), padBytes)));
         if (authorization != null) {
@@ -77,6 +100,7 @@ final class RatePublisher {
                 return false;
             }
             nextSeq++; // only accepted events consume a number: a refused one must not look like a gap
+            acceptedPerNode[target]++;
             return true;
         } catch (IOException e) {
             return false;

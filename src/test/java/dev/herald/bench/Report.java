@@ -139,6 +139,20 @@ final class Report {
         if (row.warRevision != null) {
             json.add("warRevision", row.warRevision);
         }
+        json.add("nodes", row.nodes);
+        if (row.placement != null) {
+            json.add("placement", row.placement);
+            JsonArrayBuilder gauges = Json.createArrayBuilder();
+            row.nodeGauges.forEach(gauges::add);
+            JsonArrayBuilder cpu = Json.createArrayBuilder();
+            row.nodeCpu.forEach(cpu::add);
+            json.add("serverGaugePerNode", gauges).add("cpuSecondsPerNodeByPhase", cpu);
+        }
+        if (!row.publishesPerNode.isEmpty()) {
+            JsonArrayBuilder publishes = Json.createArrayBuilder();
+            row.publishesPerNode.forEach(publishes::add);
+            json.add("publishesPerNode", publishes);
+        }
         if (row.base != null) {
             json.add("baseline", sample(row.base)).add("loaded", sample(row.loaded));
         }

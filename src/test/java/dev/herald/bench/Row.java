@@ -35,6 +35,16 @@ final class Row {
     String war;
     /** The git commit bench/build-war-at.sh wrote next to that file (file.rev), or null. */
     String warRevision;
+    /** Herald nodes the target had (node specs joined with +); 1 for one server. */
+    int nodes = 1;
+    /** Of several nodes: where subscribers and publishes went ({@link Placement#describe}), else null. */
+    String placement;
+    /** Publishes each node accepted over the run (warm-up included), in node order. */
+    List<Long> publishesPerNode = List.of();
+    /** Of several nodes: each node's connection gauge once all subscribers were open. */
+    List<Long> nodeGauges = List.of();
+    /** Of several nodes: each phase's CPU seconds per node ("50.0/s: 3.10 4.02"). */
+    final List<String> nodeCpu = new ArrayList<>();
 
     Row(String scenario, String label, String target, String transport, int connections) {
         this.scenario = scenario;

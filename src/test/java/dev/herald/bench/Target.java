@@ -17,6 +17,11 @@ interface Target extends AutoCloseable {
 
     int port();
 
+    /** The nodes of a target of several ({@link MultiNodeTarget}); a one-node target is its only node. */
+    default List<Target> nodes() {
+        return List.of(this);
+    }
+
     Dialect dialect();
 
     URI publishUri(String topic);

@@ -54,4 +54,35 @@ class TargetSpecTest {
         assertEquals("Herald/Payara SSE servlet", HeraldTarget.label("Herald/Payara SSE servlet", null));
         assertEquals("Herald/WildFly WebSocket @before", HeraldTarget.label("Herald/WildFly WebSocket", "before"));
     }
+
+    @Test
+    void nodesJoinedWithPlusAreOneTargetOfSeveralNodes() {
+        String spec = "payara:servlet@r1+payara:servlet@r1";
+        assertEquals(java.util.List.of("payara:servlet@r1", "payara:servlet@r1"), TargetSpec.nodesOf(spec));
+        assertEquals(java.util.List.of(new TargetSpec("payara:servlet", "r1"), new TargetSpec("payara:servlet", "r1")),
+                TargetSpec.parseNodes(spec));
+        assertEquals("payara:servlet+payara:servlet", TargetSpec.baseOf(spec));
+        assertEquals("r1", TargetSpec.variantOf(spec));
+        assertEquals("2x-payara-servlet@r1", TargetSpec.nameOf(spec));
+        assertEquals(java.util.List.of("payara:servlet"), TargetSpec.nodesOf("payara:servlet"));
+        assertEquals("payara-servlet@r1", TargetSpec.nameOf("payara:servlet@r1"));
+    }
+
+    @Test
+    void differentNodesKeepTheirOwnNamesAndVariants() {
+        String spec = "payara:servlet@r1+wildfly:servlet+url:http://127.0.0.1:8081";
+        assertEquals(3, TargetSpec.parseNodes(spec).size());
+        assertEquals("payara:servlet+wildfly:servlet+url:http://127.0.0.1:8081", TargetSpec.baseOf(spec));
+        assertEquals("r1+-+-", TargetSpec.variantOf(spec));
+        assertEquals("payara-servlet@r1+wildfly-servlet+url-http-//127.0.0.1-8081", TargetSpec.nameOf(spec));
+        assertNull(TargetSpec.variantOf("payara:servlet+payara:servlet"));
+    }
+
+    @Test
+    void badNodeListsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> TargetSpec.parseNodes("payara:servlet+nchan"));
+        assertThrows(IllegalArgumentException.class, () -> TargetSpec.parseNodes("payara:servlet+"));
+        assertThrows(IllegalArgumentException.class, () -> TargetSpec.parseNodes("+payara:servlet"));
+        assertThrows(IllegalArgumentException.class, () -> TargetSpec.parseNodes("payara:servlet@r1+nchan@r1"));
+    }
 }

@@ -2,6 +2,8 @@ package dev.herald.bench;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Starts the server a target spec names: payara:servlet, payara:jaxrs, wildfly:servlet, wildfly:jaxrs, nchan;
@@ -12,7 +14,40 @@ final class Targets {
     private Targets() {
     }
 
+    /**
+     * A target of several nodes ({@code a+b}) starts each node as its own target, named name-n1, name-n2, ...
+     * (their own root dirs and logs), one after the other; if one fails to start, those started are stopped.
+     */
     static Target start(String spec, String name, LoadGenerator.Options options, Path workDir, PrintStream progress) {
+        List<String> nodes = TargetSpec.nodesOf(spec);
+        if (nodes.size() == 1) {
+            return startNode(spec, name, options, workDir, progress);
+        }
+        TargetSpec.parseNodes(spec);
+        List<Target> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < nodes.size(); i++) {
+                if (progress != null) {
+                    progress.printf("  node %d/%d: %s%n", i + 1, nodes.size(), nodes.get(i));
+                }
+                started.add(startNode(nodes.get(i), name + "-n" + (i + 1), options, workDir.resolve("n" + (i + 1)),
+                        progress));
+            }
+        } catch (RuntimeException e) {
+            for (Target node : started) {
+                try {
+                    node.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        return new MultiNodeTarget(started);
+    }
+
+    private static Target startNode(String spec, String name, LoadGenerator.Options options, Path workDir,
+                                    PrintStream progress) {
         if (spec.startsWith("url:")) {
             return new RunningHeraldTarget(java.net.URI.create(spec.substring(4)), options.token(), options.pid());
         }
