@@ -37,6 +37,10 @@ public final class HeraldDeployment {
             Map.entry("herald.queue.max-bytes", Integer.toString(QUEUE_MAX_BYTES)),
             Map.entry("herald.history.max-events-per-topic", Integer.toString(HISTORY_PER_TOPIC)),
             Map.entry("herald.heartbeat-interval", "2s"),
+            // a stalled WebSocket client answers no ping: with the default 10 s deadline it would be closed as
+            // pong-timeout while a slow machine still publishes the slow-consumer tests' 1 200 events (HardeningIT
+            // tests the deadline itself)
+            Map.entry("herald.ws.pong-timeout", "60s"),
             Map.entry("herald.writer-threads", Integer.toString(WRITER_THREADS)),
             Map.entry("herald.write-timeout", "20s"),
             Map.entry("herald.policies",

@@ -1,6 +1,7 @@
 package dev.herald.it;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** Polls server state that offers nothing to wait on (HTTP answers, metrics) until it holds or time is up. */
 final class Poll {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final AtomicBoolean DUMPED = new AtomicBoolean();
 
     private Poll() {
     }
@@ -33,7 +35,13 @@ final class Poll {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                fail("timed out after " + TIMEOUT + " waiting for " + what.get());
+                String failure = "timed out after " + TIMEOUT + " waiting for " + what.get();
+                if (DUMPED.compareAndSet(false, true)) {
+                    // as Http does for a request: the first wait in a run that never came true leaves the
+                    // servers' threads where .ci/run prints them
+                    ThreadDumps.write("poll-timeout", failure, Thread.currentThread());
+                }
+                fail(failure);
             }
             try {
                 Thread.sleep(50);
