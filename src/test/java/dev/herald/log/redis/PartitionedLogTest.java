@@ -3,13 +3,9 @@ package dev.herald.log.redis;
 import dev.herald.hub.Event;
 import dev.herald.hub.EventLog;
 import dev.herald.it.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,31 +32,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PartitionedLogTest {
     /** Eight topics over at least two of four partitions (asserted). */
     private static final String[] TOPICS = {"t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7"};
-    private static RedisServer redis;
-    private final List<RedisEventLog> logs = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start(Path.of("target/redis-partitions-unit"), true);
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void emptyRedis() {
-        redis.call("FLUSHALL");
-    }
-
-    @AfterEach
-    void closeLogs() {
-        logs.forEach(RedisEventLog::close);
-    }
+    @RegisterExtension
+    static final LogsOnRedis FIXTURE = new LogsOnRedis("target/redis-partitions-unit");
+    private final RedisServer redis = FIXTURE.server();
+    private final List<RedisEventLog> logs = FIXTURE.logs();
 
     private static RedisSettings settings(int partitions, int ringMaxEvents, String node) {
-        return new RedisSettings(redis.uri(), null, Duration.ofMillis(500), 10_000, Duration.ofMinutes(5),
+        return new RedisSettings(FIXTURE.server().uri(), null, Duration.ofMillis(500), 10_000, Duration.ofMinutes(5),
                 ringMaxEvents, 1L << 20, "parts", node, RedisSettings.ReplicaWait.NONE, false, partitions);
     }
 

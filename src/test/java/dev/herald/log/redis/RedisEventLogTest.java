@@ -5,14 +5,10 @@ import dev.herald.hub.EventLog;
 import dev.herald.hub.HubException;
 import dev.herald.hub.Position;
 import dev.herald.it.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,29 +29,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** The Redis log against a real redis-server: two logs on one Redis stand for two nodes. */
 class RedisEventLogTest {
-    private static RedisServer redis;
-    private final List<RedisEventLog> logs = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start(Path.of("target/redis-unit"), true);
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void emptyRedis() {
-        redis.call("FLUSHALL");
-        redis.call("CONFIG", "RESETSTAT");
-    }
-
-    @AfterEach
-    void closeLogs() {
-        logs.forEach(RedisEventLog::close);
-    }
+    @RegisterExtension
+    static final LogsOnRedis FIXTURE = new LogsOnRedis("target/redis-unit");
+    private final RedisServer redis = FIXTURE.server();
+    private final List<RedisEventLog> logs = FIXTURE.logs();
 
     /** A started log ("node") and what it delivers. */
     private record Node(RedisEventLog log, List<Event> delivered, java.util.concurrent.atomic.AtomicInteger losses) {
