@@ -48,4 +48,13 @@ final class PartitionTags {
         crc.update(topic.getBytes(StandardCharsets.UTF_8));
         return (int) (crc.getValue() % partitions);
     }
+
+    /** Which partitions hold at least one of these topics. */
+    static boolean[] touchedBy(String[] topics, int partitions) {
+        boolean[] touched = new boolean[partitions];
+        for (String topic : topics) {
+            touched[of(topic, partitions)] = true;
+        }
+        return touched;
+    }
 }

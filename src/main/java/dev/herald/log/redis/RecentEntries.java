@@ -89,14 +89,10 @@ final class RecentEntries {
     Slice after(RedisPosition[] from, String[] topics) {
         int partitions = from.length;
         // walked from the newest: once an event of a partition is at or before its start, so are all earlier ones
-        boolean[] touched = new boolean[partitions];
+        boolean[] touched = PartitionTags.touchedBy(topics, partitions);
         int open = 0;
-        for (String topic : topics) {
-            int partition = PartitionTags.of(topic, partitions);
-            if (!touched[partition]) {
-                touched[partition] = true;
-                open++;
-            }
+        for (boolean partitionOpen : touched) {
+            open += partitionOpen ? 1 : 0;
         }
         lock.lock();
         try {

@@ -51,10 +51,7 @@ final class Resume {
         int partitions = settings.partitions();
         String[] epochs = ring.epochs();
         RedisPosition[] from = cursor.resolve(epochs);
-        boolean[] touched = new boolean[partitions];
-        for (String topic : topics) {
-            touched[PartitionTags.of(topic, partitions)] = true;
-        }
+        boolean[] touched = PartitionTags.touchedBy(topics, partitions);
         RecentEntries.Slice slice = ring.after(from, topics);
         if (awaitFuturePositions(from, touched, slice)) {
             slice = ring.after(from, topics);
