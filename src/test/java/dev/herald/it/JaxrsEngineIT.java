@@ -216,18 +216,21 @@ class JaxrsEngineIT extends DeployedHerald implements DeliveryContract, SlowCons
             assertTrue(growth <= THREAD_BOUND + CONTAINER_HTTP_THREADS + CONTAINER_NOISE, "threads grew by " + growth
                     + ": before " + kindsBefore + ", after " + kindsAfter);
             // stalled subscribers are closed as write-timeout: on Payara, where Jersey's sends block and exhaust the
-            // pool, by the pool within seconds; on WildFly, whose sends do not hold a thread, by herald.write-timeout
+            // pool, by the pool before herald.write-timeout could expire; on WildFly, whose sends do not hold a
+            // thread, by herald.write-timeout once a send has stayed pending that long. When that send starts
+            // depends on how fast this machine pushes 4 MB into each of 200 sockets (under CI load, seconds after
+            // the last publish), so the wait allows for it
             Poll.until(() -> publisher.metric(writeTimeouts) - writeTimeoutsBefore >= 1,
+                    java.time.Duration.ofSeconds(WRITE_TIMEOUT_SECONDS * 4),
                     () -> "a write-timeout close counted in " + writeTimeouts);
             long now = System.nanoTime();
             long sinceStart = (now - publishing) / 1_000_000_000L;
             long sinceEnd = (now - published) / 1_000_000_000L;
             System.out.printf("JaxrsEngineIT on %s: first write-timeout close %d s after publishing began, %d s after"
                     + " it ended%n", HeraldServer.onWildFly() ? "wildfly" : "payara", sinceStart, sinceEnd);
-            if (HeraldServer.onWildFly()) {
-                assertTrue(sinceEnd < WRITE_TIMEOUT_SECONDS + 5, "closed " + sinceEnd + " s after the last publish");
-            } else {
-                assertTrue(sinceStart < 15, "the exhausted pool gave a subscriber up after " + sinceStart + " s");
+            if (!HeraldServer.onWildFly()) {
+                assertTrue(sinceStart < WRITE_TIMEOUT_SECONDS,
+                        "the exhausted pool gave a subscriber up only after " + sinceStart + " s");
             }
         } finally {
             stalled.forEach(StalledClient::close);

@@ -32,10 +32,15 @@ final class Poll {
     }
 
     static void until(BooleanSupplier condition, Supplier<String> what) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        until(condition, TIMEOUT, what);
+    }
+
+    /** For a wait whose length depends on how fast this machine moves data (a stall that must build up first). */
+    static void until(BooleanSupplier condition, Duration timeout, Supplier<String> what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                String failure = "timed out after " + TIMEOUT + " waiting for " + what.get();
+                String failure = "timed out after " + timeout + " waiting for " + what.get();
                 if (DUMPED.compareAndSet(false, true)) {
                     // as Http does for a request: the first wait in a run that never came true leaves the
                     // servers' threads where .ci/run prints them
