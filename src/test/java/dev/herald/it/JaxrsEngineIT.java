@@ -55,6 +55,13 @@ class JaxrsEngineIT extends DeployedHerald implements DeliveryContract, SlowCons
         return "jaxrs";
     }
 
+    /** What the server says of its connections and their closes, for a failure message. */
+    private static String connectionSeries(HeraldServer server) {
+        return java.util.Arrays.stream(server.metricsText().split("\n"))
+                .filter(line -> line.startsWith("herald_connections") || line.startsWith("herald_events_dropped"))
+                .collect(java.util.stream.Collectors.joining("; "));
+    }
+
     private static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -222,7 +229,7 @@ class JaxrsEngineIT extends DeployedHerald implements DeliveryContract, SlowCons
             // the last publish), so the wait allows for it
             Poll.until(() -> publisher.metric(writeTimeouts) - writeTimeoutsBefore >= 1,
                     java.time.Duration.ofSeconds(WRITE_TIMEOUT_SECONDS * 4),
-                    () -> "a write-timeout close counted in " + writeTimeouts);
+                    () -> "a write-timeout close counted in " + writeTimeouts + "; now " + connectionSeries(server));
             long now = System.nanoTime();
             long sinceStart = (now - publishing) / 1_000_000_000L;
             long sinceEnd = (now - published) / 1_000_000_000L;
