@@ -226,8 +226,8 @@ class JaxrsEngineIT extends DeployedHerald implements DeliveryContract, SlowCons
             // pool, by the pool before herald.write-timeout could expire; on WildFly, whose sends do not hold a
             // thread, by herald.write-timeout once a send has stayed pending that long. A send stays pending only
             // once a client's socket buffers are full, and drop-oldest may have discarded so much of the burst
-            // that they are not (seen in full CI runs on WildFly: 2 MB per socket where 4 MB fit, 14 000 events
-            // dropped, the clients then getting only heartbeats, which fit): so events keep coming while we wait
+            // that they are not (seen in full CI runs on WildFly: 2.0 MB in each socket, which still took
+            // more, where 2.6-2.8 MB sit when a send sticks; the clients then got only heartbeats, which fit): so events keep coming while we wait
             java.util.concurrent.ScheduledExecutorService feeder = Executors.newSingleThreadScheduledExecutor();
             java.util.concurrent.atomic.AtomicInteger fed = new java.util.concurrent.atomic.AtomicInteger(100);
             feeder.scheduleWithFixedDelay(() -> publisher.publish(topic, "{\"n\":" + fed.getAndIncrement()
