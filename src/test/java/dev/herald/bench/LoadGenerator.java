@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -379,16 +378,11 @@ public final class LoadGenerator {
         static Options parse(String... args) {
             Map<String, String> given = new LinkedHashMap<>();
             List<String> warOptions = new ArrayList<>();
-            for (int i = 0; i < args.length; i++) {
-                if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                    throw new IllegalArgumentException("expected --name value pairs, got " + Arrays.toString(args));
-                }
-                String name = args[i].substring(2);
-                String value = args[++i];
-                if (name.equals("war")) {
-                    warOptions.add(value); // the one option that may repeat: one label each
+            for (Map.Entry<String, String> pair : BenchArguments.pairs(args)) {
+                if (pair.getKey().equals("war")) {
+                    warOptions.add(pair.getValue()); // the one option that may repeat: one label each
                 } else {
-                    given.put(name, value);
+                    given.put(pair.getKey(), pair.getValue());
                 }
             }
             String scenario = given.getOrDefault("scenario", "hold");
@@ -398,11 +392,11 @@ public final class LoadGenerator {
                 default -> 20;
             };
             Options options = new Options(scenario,
-                    list(given.getOrDefault("targets", "payara:servlet")),
-                    list(given.getOrDefault("transports", "sse,ws")),
-                    list(given.getOrDefault("connections", "1000")).stream().map(Integer::parseInt).toList(),
+                    BenchArguments.list(given.getOrDefault("targets", "payara:servlet")),
+                    BenchArguments.list(given.getOrDefault("transports", "sse,ws")),
+                    BenchArguments.list(given.getOrDefault("connections", "1000")).stream().map(Integer::parseInt).toList(),
                     Double.parseDouble(given.getOrDefault("rate", scenario.equals("slow") ? "20" : "2")),
-                    list(given.getOrDefault("rates", "1,2,5,10,20,50,100")).stream().map(Double::parseDouble).toList(),
+                    BenchArguments.list(given.getOrDefault("rates", "1,2,5,10,20,50,100")).stream().map(Double::parseDouble).toList(),
                     Double.parseDouble(given.getOrDefault("seconds", Double.toString(defaultSeconds))),
                     Double.parseDouble(given.getOrDefault("p99-limit-ms", "250")),
                     Integer.parseInt(given.getOrDefault("payload-bytes", scenario.equals("slow") ? "4096" : "0")),
@@ -418,8 +412,8 @@ public final class LoadGenerator {
                     Path.of(given.getOrDefault("out", "target/bench/" + scenario + "-"
                             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))),
                     wars(warOptions),
-                    list(given.getOrDefault("subscribe-to", "all")),
-                    list(given.getOrDefault("publish-to", "first")));
+                    BenchArguments.list(given.getOrDefault("subscribe-to", "all")),
+                    BenchArguments.list(given.getOrDefault("publish-to", "first")));
             List<String> known = List.of("scenario", "targets", "transports", "connections", "rate", "rates", "seconds",
                     "p99-limit-ms", "payload-bytes", "slow-fraction", "storm-fraction", "batch", "warmup", "xmx",
                     "heartbeat", "nchan-workers", "token", "pid", "out", "war", "subscribe-to", "publish-to");
@@ -496,10 +490,6 @@ public final class LoadGenerator {
                     + (wars.isEmpty() ? "" : ", wars=" + wars)
                     + (subscribeTo.equals(List.of("all")) && publishTo.equals(List.of("first")) ? ""
                     : ", subscribeTo=" + subscribeTo + ", publishTo=" + publishTo) + "]";
-        }
-
-        private static List<String> list(String value) {
-            return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         }
     }
 }

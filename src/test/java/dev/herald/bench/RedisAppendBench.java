@@ -185,21 +185,12 @@ public final class RedisAppendBench {
     }
 
     private static List<Integer> integers(String list) {
-        List<Integer> values = new ArrayList<>();
-        for (String value : list.split(",")) {
-            values.add(Integer.parseInt(value.trim()));
-        }
-        return values;
+        return BenchArguments.list(list).stream().map(Integer::parseInt).toList();
     }
 
     private static Map<String, String> options(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --option value, got " + args[i]);
-            }
-            options.put(args[i], args[i + 1]);
-        }
+        BenchArguments.pairs(args).forEach(pair -> options.put("--" + pair.getKey(), pair.getValue()));
         return options;
     }
 }

@@ -24,6 +24,8 @@ class JaxrsEngineIT extends DeployedHerald implements DeliveryContract, SlowCons
     private static final String PAD_4K = "x".repeat(4 * 1024);
     /** Near herald.max-event-bytes (64 KiB), so that few publishes fill every stalled client's socket buffers. */
     private static final String PAD_60K = "x".repeat(60 * 1024);
+    /** The 60 KB events the 200 stalled clients get at once: 6 MB each. */
+    private static final int BURST = 100;
     /** herald.sse.send-threads of the shared JAX-RS server (the default). */
     private static final int SEND_THREADS = 16;
     /**
@@ -60,6 +62,10 @@ class JaxrsEngineIT extends DeployedHerald implements DeliveryContract, SlowCons
         return java.util.Arrays.stream(server.metricsText().split("\n"))
                 .filter(line -> line.startsWith("herald_connections") || line.startsWith("herald_events_dropped"))
                 .collect(java.util.stream.Collectors.joining("; "));
+    }
+
+    private static String event60k(int n) {
+        return "{\"n\":" + n + ",\"pad\":\"" + PAD_60K + "\"}";
     }
 
     private static String unique(String prefix) {
@@ -199,11 +205,11 @@ class JaxrsEngineIT extends DeployedHerald implements DeliveryContract, SlowCons
             // should a publish hang, what the server's threads were doing goes to this class's output
             java.util.concurrent.ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor();
             try {
-                for (int i = 0; i < 100; i++) {
+                for (int i = 0; i < BURST; i++) {
                     java.util.concurrent.ScheduledFuture<?> dump = watch.schedule(() -> System.out.println(
                             "JaxrsEngineIT: a publish is unanswered after 20 s; server threads:\n"
                                     + server.jcmd("Thread.print")), 20, java.util.concurrent.TimeUnit.SECONDS);
-                    publisher.publish(topic, "{\"n\":" + i + ",\"pad\":\"" + PAD_60K + "\"}");
+                    publisher.publish(topic, event60k(i));
                     dump.cancel(false);
                     peak = Math.max(peak, server.threadCount());
                 }
@@ -227,15 +233,16 @@ class JaxrsEngineIT extends DeployedHerald implements DeliveryContract, SlowCons
             // thread, by herald.write-timeout once a send has stayed pending that long. A send stays pending only
             // once a client's socket buffers are full, and drop-oldest may have discarded so much of the burst
             // that they are not (seen in full CI runs on WildFly: 2.0 MB in each socket, which still took
-            // more, where 2.6-2.8 MB sit when a send sticks; the clients then got only heartbeats, which fit): so events keep coming while we wait
+            // more, where 2.6-2.8 MB sit when a send sticks; the clients then got only heartbeats, which fit):
+            // so events keep coming while we wait
             java.util.concurrent.ScheduledExecutorService feeder = Executors.newSingleThreadScheduledExecutor();
-            java.util.concurrent.atomic.AtomicInteger fed = new java.util.concurrent.atomic.AtomicInteger(100);
-            feeder.scheduleWithFixedDelay(() -> publisher.publish(topic, "{\"n\":" + fed.getAndIncrement()
-                    + ",\"pad\":\"" + PAD_60K + "\"}"), 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            java.util.concurrent.atomic.AtomicInteger fed = new java.util.concurrent.atomic.AtomicInteger(BURST);
+            feeder.scheduleWithFixedDelay(() -> publisher.publish(topic, event60k(fed.getAndIncrement())), 0, 100,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
             try {
                 Poll.until(() -> publisher.metric(writeTimeouts) - writeTimeoutsBefore >= 1,
                         java.time.Duration.ofSeconds(WRITE_TIMEOUT_SECONDS * 4),
-                        () -> "a write-timeout close counted in " + writeTimeouts + " (" + (fed.get() - 100)
+                        () -> "a write-timeout close counted in " + writeTimeouts + " (" + (fed.get() - BURST)
                                 + " more events published meanwhile); now " + connectionSeries(server));
             } finally {
                 feeder.shutdownNow();
@@ -244,7 +251,7 @@ class JaxrsEngineIT extends DeployedHerald implements DeliveryContract, SlowCons
             long sinceStart = (now - publishing) / 1_000_000_000L;
             long sinceEnd = (now - published) / 1_000_000_000L;
             System.out.printf("JaxrsEngineIT on %s: first write-timeout close %d s after publishing began, %d s after"
-                    + " the burst of 100 ended%n", HeraldServer.onWildFly() ? "wildfly" : "payara", sinceStart, sinceEnd);
+                    + " the burst ended%n", HeraldServer.onWildFly() ? "wildfly" : "payara", sinceStart, sinceEnd);
             if (!HeraldServer.onWildFly()) {
                 assertTrue(sinceStart < WRITE_TIMEOUT_SECONDS,
                         "the exhausted pool gave a subscriber up only after " + sinceStart + " s");
